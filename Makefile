@@ -1,0 +1,33 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test validate bench fuzz clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python examples/build_examples.py --quiet
+	$(BIN)/kamgrade grade examples/submissions --rubric rubrics/kam_actividad.kamgrade.yaml --out out/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+validate: $(STAMP)
+	$(BIN)/python examples/build_examples.py --quiet
+	$(BIN)/python -m kamgrade.validate examples/submissions examples/labels.json
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -q tests/docx/test_fuzz.py --hypothesis-profile=long
+
+clean:
+	rm -rf out benchmarks/_work .pytest_cache

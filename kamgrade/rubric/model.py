@@ -1,0 +1,269 @@
+"""The rubric format (schema_version 1): pydantic models, frozen once loaded.
+
+A rubric is data written by an instructor in YAML; nothing here is specific to one activity.
+`docs/rubric-authoring.md` documents every key; `kamgrade rubric schema` exports these models
+as JSON Schema for editors.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class LengthUnit(StrEnum):
+    WORDS = "words"
+    CHARACTERS = "characters"
+
+
+class Cuartilla(_Strict):
+    """How long one cuartilla is."""
+
+    unit: LengthUnit = Field(
+        LengthUnit.WORDS, description="Unidad de medida: words (palabras) o characters (caracteres con espacios)."
+    )
+    per_cuartilla: int = Field(250, gt=0, description="Palabras o caracteres que forman una cuartilla.")
+
+
+class LengthPolicy(StrEnum):
+    PROPORTIONAL = "proportional"  # score x min(1, measured/minimum)
+    THRESHOLD = "threshold"  # score x short_factor when under the minimum
+    NONE = "none"  # length is reported, never penalised
+
+
+class Scoring(_Strict):
+    length_policy: LengthPolicy = Field(
+        LengthPolicy.PROPORTIONAL,
+        description="Cómo se penaliza una sección más corta que su mínimo.",
+    )
+    short_factor: float = Field(
+        0.5, ge=0, le=1, description="Con threshold: factor aplicado a una sección corta."
+    )
+    length_floor: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Con proportional: el factor de extensión nunca baja de este valor.",
+    )
+
+
+class NumberKind(StrEnum):
+    ANY = "any"  # any number: digits or Spanish number words
+    COUNT = "count"  # a whole number that is not a percentage or a year
+    PERCENT = "percent"  # "30 %", "30 por ciento", "treinta por ciento"
+    YEARS = "years"  # a number of years: "5 años", "desde 2015"
+
+
+class NumberNear(_Strict):
+    words: list[str] = Field(min_length=1, description="Lemas o frases junto a los que debe haber un número.")
+    window: int = Field(8, ge=1, le=60, description="Distancia máxima en palabras entre el número y la palabra.")
+    kind: NumberKind = NumberKind.ANY
+
+
+class People(_Strict):
+    """Distinct people (named, or labelled "vendedor 1", "segundo vendedor") in context."""
+
+    context: list[str] = Field(min_length=1, description="Lemas que deben aparecer en la oración: entrevistar, vendedor…")
+    at_least: int = Field(2, ge=1)
+
+
+class FigureKindName(StrEnum):
+    IMAGE = "image"
+    DIAGRAM = "diagram"
+    CHART = "chart"
+    SHAPE = "shape"
+    TABLE = "table"
+    LIST = "list"
+
+
+class FigureSpec(_Strict):
+    kinds: list[FigureKindName] = Field(min_length=1)
+    context: list[str] = Field(
+        default_factory=list,
+        description="Lemas o frases que deben estar en la figura, su pie o a pocas líneas de ella.",
+    )
+    window: int = Field(3, ge=0, le=20, description="Párrafos alrededor de la figura donde buscar el contexto.")
+    min_items: int = Field(3, ge=1, description="Filas de tabla o elementos de lista mínimos.")
+
+
+class SharedTerms(_Strict):
+    """Specific terms (names, figures, rare words) shared with other sections."""
+
+    sections: list[str] = Field(min_length=1)
+    at_least: int = Field(3, ge=1)
+
+
+class Detector(_Strict):
+    """One node of a detector: exactly one primitive or combinator, plus modifiers."""
+
+    phrases: list[str] | None = Field(None, description="Alguna de estas frases (sin acentos ni mayúsculas; admite lemas y '*' al final).")
+    lemmas: list[str] | None = Field(None, description="Alguna palabra cuyo lema sea uno de estos.")
+    regex: str | None = Field(None, description="Expresión regular sobre la oración en minúsculas y sin acentos.")
+    number_near: NumberNear | None = None
+    people: People | None = None
+    figure: FigureSpec | None = None
+    shared_terms: SharedTerms | None = None
+    all: list[Detector] | None = Field(None, description="Todos los detectores encuentran algo en la sección.")
+    any: list[Detector] | None = Field(None, description="Al menos uno encuentra algo.")
+    not_: Detector | None = Field(None, alias="not", description="Se cumple cuando el detector no encuentra nada.")
+    near: list[Detector] | None = Field(None, description="Todos encuentran algo a no más de `window` oraciones entre sí.")
+    window: int = Field(1, ge=0, le=10, description="Con near: distancia en oraciones.")
+    min_matches: int = Field(1, ge=1, description="Oraciones distintas que deben coincidir.")
+    allow_negated: bool = Field(False, description="Cuenta también oraciones que niegan tener el dato.")
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Detector:
+        chosen = [k for k in PRIMITIVES + COMBINATORS if getattr(self, _attr(k)) is not None]
+        if len(chosen) != 1:
+            raise ValueError(
+                "un detector lleva exactamente una de estas claves: "
+                + ", ".join(PRIMITIVES + COMBINATORS)
+                + (f" (tiene: {', '.join(chosen)})" if chosen else " (no tiene ninguna)")
+            )
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in PRIMITIVES + COMBINATORS if getattr(self, _attr(k)) is not None)
+
+
+PRIMITIVES = ["phrases", "lemmas", "regex", "number_near", "people", "figure", "shared_terms"]
+COMBINATORS = ["all", "any", "not", "near"]
+
+
+def _attr(key: str) -> str:
+    return "not_" if key == "not" else key
+
+
+class Element(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$")
+    description: str = Field(min_length=1)
+    points: float = Field(gt=0)
+    feedback_missing: str = Field(min_length=1, description="Qué debe agregar el estudiante cuando falta.")
+    feedback_met: str | None = None
+    detector: Detector
+
+
+class Level(_Strict):
+    """A performance level (Canvas / Moodle style): a score band and a descriptor."""
+
+    name: str
+    min_score: float = Field(ge=0, le=100)
+    descriptor: str
+
+
+class Section(_Strict):
+    id: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    title: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list, description="Otras formas del encabezado.")
+    weight: float = Field(gt=0, le=100)
+    min_cuartillas: float = Field(0, ge=0)
+    elements: list[Element] = Field(min_length=1)
+    levels: list[Level] | None = None
+
+
+class OverallFeedback(_Strict):
+    min_total: float = Field(ge=0, le=100)
+    text: str
+
+
+DEFAULT_BOUNDARIES = [
+    "introduccion",
+    "conclusion",
+    "conclusiones",
+    "conclusion general",
+    "referencias",
+    "referencias bibliograficas",
+    "bibliografia",
+    "fuentes",
+    "fuentes consultadas",
+    "anexo",
+    "anexos",
+    "apendice",
+    "glosario",
+    "indice",
+    "contenido",
+    "tabla de contenido",
+    "resumen",
+    "objetivo",
+    "objetivos",
+    "reflexion",
+    "reflexion final",
+]
+
+DEFAULT_NEGATIONS = [
+    "no fue posible",
+    "no me fue posible",
+    "no se pudo",
+    "no pude",
+    "no pudimos",
+    "no logre",
+    "no se logro",
+    "no cuento con",
+    "no contamos con",
+    "no se cuenta con",
+    "no tengo",
+    "no tenemos",
+    "no se tiene",
+    "no me proporcionaron",
+    "no nos proporcionaron",
+    "no se me proporciono",
+    "no me compartieron",
+    "no nos compartieron",
+    "no quisieron",
+    "no quiso",
+    "no conozco",
+    "desconozco",
+    "no existe",
+    "no hay",
+    "no se incluye",
+    "no incluyo",
+    "no se obtuvo",
+    "no obtuve",
+    "no fue proporcionad*",
+    "es confidencial",
+    "informacion confidencial",
+    "no esta disponible",
+    "no estaba disponible",
+    "no dispongo",
+]
+
+
+class Rubric(_Strict):
+    schema_version: Literal[1]
+    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    title: str
+    version: str
+    language: str = "es"
+    author: str | None = None
+    cuartilla: Cuartilla = Field(default_factory=Cuartilla)
+    scoring: Scoring = Field(default_factory=Scoring)
+    prompt: str = Field("", description="Texto de la consigna: lo que se copie de aquí no cuenta para la extensión.")
+    heading_cutoff: float = Field(80, ge=50, le=100, description="Similitud mínima (0-100) para aceptar un encabezado.")
+    boundaries: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_BOUNDARIES),
+        description="Encabezados que cierran una sección y no pertenecen a ninguna.",
+    )
+    negations: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_NEGATIONS),
+        description="Frases que convierten una mención en ausencia ('no fue posible obtener…').",
+    )
+    levels: list[Level] = Field(default_factory=list)
+    overall_feedback: list[OverallFeedback] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1)
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)
+
+
+Detector.model_rebuild()
+
+RubricId = Annotated[str, "rubric id"]

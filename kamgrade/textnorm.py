@@ -1,0 +1,52 @@
+"""Text normalisation with one definition of each measure, used everywhere.
+
+A word is a maximal run of non-whitespace characters holding at least one letter or digit
+(`../shared/docs/cuartilla.md`). Characters are counted with spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_RUN = re.compile(r"\S+")
+_ALNUM = re.compile(r"[^\W_]")
+# Word puts these in text where a run of white space is meant.
+_ODD_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " "})
+
+
+def fold_accents(text: str) -> str:
+    """Drop combining marks: "Relación, güero, Ñandú" -> "Relacion, guero, Nandu"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    )
+
+
+def fold(text: str) -> str:
+    """Lower-case and accent-folded: the form every comparison is made on."""
+    return fold_accents(text).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` by kamgrade's definition."""
+    return [m.group() for m in _RUN.finditer(text) if _ALNUM.search(m.group())]
+
+
+def count_words(text: str) -> int:
+    return sum(1 for m in _RUN.finditer(text) if _ALNUM.search(m.group()))
+
+
+def count_characters(text: str) -> int:
+    """Characters with spaces, as Word's "Caracteres (con espacios)": line breaks not counted."""
+    return len(text.replace("\r", "").replace("\n", ""))
+
+
+def count_words_in(texts: Iterable[str]) -> int:
+    return sum(count_words(t) for t in texts)
+
+
+def clean_spaces(text: str) -> str:
+    """Non-breaking and other odd spaces become plain spaces; runs of spaces collapse."""
+    return re.sub(r" {2,}", " ", text.translate(_ODD_SPACES)).strip()
