@@ -10,7 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -65,14 +67,14 @@ class NumberKind(StrEnum):
 class NumberNear(_Strict):
     words: list[str] = Field(min_length=1, description="Lemas o frases junto a los que debe haber un número.")
     window: int = Field(8, ge=1, le=60, description="Distancia máxima en palabras entre el número y la palabra.")
-    kind: NumberKind = NumberKind.ANY
+    kind: NumberKind = Field(NumberKind.ANY, description="any, count (cantidad), percent (porcentaje) o years (años).")
 
 
 class People(_Strict):
     """Distinct people (named, or labelled "vendedor 1", "segundo vendedor") in context."""
 
     context: list[str] = Field(min_length=1, description="Lemas que deben aparecer en la oración: entrevistar, vendedor…")
-    at_least: int = Field(2, ge=1)
+    at_least: int = Field(2, ge=1, description="Personas distintas mínimas.")
 
 
 class FigureKindName(StrEnum):
@@ -85,7 +87,9 @@ class FigureKindName(StrEnum):
 
 
 class FigureSpec(_Strict):
-    kinds: list[FigureKindName] = Field(min_length=1)
+    """A picture, diagram, chart, shape, table or list in the section (or an annex it cites)."""
+
+    kinds: list[FigureKindName] = Field(min_length=1, description="Tipos de figura aceptados.")
     context: list[str] = Field(
         default_factory=list,
         description="Lemas o frases que deben estar en la figura, su pie o a pocas líneas de ella.",
@@ -97,8 +101,8 @@ class FigureSpec(_Strict):
 class SharedTerms(_Strict):
     """Specific terms (names, figures, rare words) shared with other sections."""
 
-    sections: list[str] = Field(min_length=1)
-    at_least: int = Field(3, ge=1)
+    sections: list[str] = Field(min_length=1, description="Ids de las secciones con las que compartir términos.")
+    at_least: int = Field(3, ge=1, description="Términos compartidos mínimos.")
 
 
 class Detector(_Strict):
@@ -118,6 +122,16 @@ class Detector(_Strict):
     window: int = Field(1, ge=0, le=10, description="Con near: distancia en oraciones.")
     min_matches: int = Field(1, ge=1, description="Oraciones distintas que deben coincidir.")
     allow_negated: bool = Field(False, description="Cuenta también oraciones que niegan tener el dato.")
+
+    @field_validator("regex")
+    @classmethod
+    def _regex_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as e:
+                raise ValueError(regex_error_message(e)) from None
+        return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Detector:
@@ -143,36 +157,54 @@ def _attr(key: str) -> str:
     return "not_" if key == "not" else key
 
 
+def regex_error_message(e: re.error) -> str:
+    """Spanish text for a regular expression that does not compile."""
+    where = f" (posición {e.pos + 1})" if e.pos is not None else ""
+    return f"la expresión regular no compila: {e.msg}{where}"
+
+
 class Element(_Strict):
-    id: str = Field(pattern=r"^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$")
-    description: str = Field(min_length=1)
-    points: float = Field(gt=0)
+    """Something the section must contain, worth `points`, found by a `detector`."""
+
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$",
+        description="`<id de sección>.<nombre>`, por ejemplo `s1.participantes`.",
+    )
+    description: str = Field(min_length=1, description="Qué se busca, en una línea (aparece en los reportes).")
+    points: float = Field(gt=0, description="Puntos del elemento dentro de su sección.")
     feedback_missing: str = Field(min_length=1, description="Qué debe agregar el estudiante cuando falta.")
-    feedback_met: str | None = None
-    detector: Detector
+    feedback_met: str | None = Field(None, description="Comentario cuando se cumple (opcional).")
+    detector: Detector = Field(description="Cómo reconocer el elemento en el texto de la sección.")
 
 
 class Level(_Strict):
     """A performance level (Canvas / Moodle style): a score band and a descriptor."""
 
-    name: str
-    min_score: float = Field(ge=0, le=100)
-    descriptor: str
+    name: str = Field(min_length=1, description="Nombre del nivel: Excelente, Satisfactorio…")
+    min_score: float = Field(ge=0, le=100, description="Puntaje mínimo (0-100) para alcanzar el nivel.")
+    descriptor: str = Field(min_length=1, description="Qué significa el nivel; aparece en la retroalimentación.")
 
 
 class Section(_Strict):
-    id: str = Field(pattern=r"^[A-Za-z0-9_]+$")
-    title: str = Field(min_length=1)
+    """A part of the report, found by its heading, scored from its elements and length."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9_]+$", description="Identificador corto: letras, números y '_' (s1, s2…).")
+    title: str = Field(min_length=1, description="El encabezado esperado.")
     aliases: list[str] = Field(default_factory=list, description="Otras formas del encabezado.")
-    weight: float = Field(gt=0, le=100)
-    min_cuartillas: float = Field(0, ge=0)
+    weight: float = Field(gt=0, le=100, description="Peso en la calificación total; los pesos suman 100.")
+    min_cuartillas: float = Field(0, ge=0, description="Extensión mínima en cuartillas (0: sin mínimo).")
     elements: list[Element] = Field(min_length=1)
-    levels: list[Level] | None = None
+    levels: list[Level] | None = Field(
+        None, description="Niveles de desempeño propios de esta sección; si faltan, se usan los de la rúbrica."
+    )
+    scoring: Scoring | None = Field(
+        None, description="Política de extensión propia de esta sección; si falta, se usa la de la rúbrica."
+    )
 
 
 class OverallFeedback(_Strict):
-    min_total: float = Field(ge=0, le=100)
-    text: str
+    min_total: float = Field(ge=0, le=100, description="Calificación total mínima para este comentario.")
+    text: str = Field(min_length=1, description="Comentario general para el estudiante.")
 
 
 DEFAULT_BOUNDARIES = [
@@ -238,14 +270,24 @@ DEFAULT_NEGATIONS = [
 
 
 class Rubric(_Strict):
-    schema_version: Literal[1]
-    id: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
-    title: str
-    version: str
-    language: str = "es"
-    author: str | None = None
-    cuartilla: Cuartilla = Field(default_factory=Cuartilla)
-    scoring: Scoring = Field(default_factory=Scoring)
+    """Rúbrica de kamgrade (formato schema_version 1): secciones, elementos con detectores y niveles."""
+
+    model_config = ConfigDict(title="Rúbrica de kamgrade")
+
+    schema_version: Literal[1] = Field(description="Versión del formato de rúbrica; hoy siempre 1.")
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Identificador estable de la rúbrica (letras, números, '_', '.', '-'); va en cada resultado.",
+    )
+    title: str = Field(min_length=1, description="Título de la actividad.")
+    version: str = Field(
+        min_length=1, description="Versión de la rúbrica, entre comillas (\"1.0\"); va en cada resultado."
+    )
+    description: str | None = Field(None, description="Notas para otros docentes; no se muestra al estudiante.")
+    language: str = Field("es", description="Idioma de los textos (código ISO 639-1).")
+    author: str | None = Field(None, description="Quién escribió la rúbrica.")
+    cuartilla: Cuartilla = Field(default_factory=Cuartilla, description="Cómo se mide una cuartilla.")
+    scoring: Scoring = Field(default_factory=Scoring, description="Cómo se penaliza la extensión insuficiente.")
     prompt: str = Field("", description="Texto de la consigna: lo que se copie de aquí no cuenta para la extensión.")
     heading_cutoff: float = Field(80, ge=50, le=100, description="Similitud mínima (0-100) para aceptar un encabezado.")
     boundaries: list[str] = Field(
@@ -256,12 +298,35 @@ class Rubric(_Strict):
         default_factory=lambda: list(DEFAULT_NEGATIONS),
         description="Frases que convierten una mención en ausencia ('no fue posible obtener…').",
     )
-    levels: list[Level] = Field(default_factory=list)
-    overall_feedback: list[OverallFeedback] = Field(default_factory=list)
-    sections: list[Section] = Field(min_length=1)
+    levels: list[Level] = Field(
+        default_factory=list, description="Niveles de desempeño (Excelente, Satisfactorio…) con su puntaje mínimo."
+    )
+    overall_feedback: list[OverallFeedback] = Field(
+        default_factory=list, description="Comentario general según la calificación total."
+    )
+    sections: list[Section] = Field(min_length=1, description="Secciones del trabajo; sus pesos suman 100.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rubric:
+        # Same checks the loader reports with line numbers (kamgrade.rubric.semantics).
+        from kamgrade.rubric.semantics import semantic_problems
+
+        problems = semantic_problems(self.model_dump(by_alias=True, mode="json"))
+        if problems:
+            raise ValueError("; ".join(message for _, message in problems))
+        return self
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)
+
+    def scoring_for(self, section_id: str) -> Scoring:
+        """The length policy of a section: its own `scoring`, else the rubric's."""
+        return self.section(section_id).scoring or self.scoring
+
+    def levels_for(self, section_id: str) -> list[Level]:
+        """The performance levels of a section: its own `levels`, else the rubric's."""
+        own = self.section(section_id).levels
+        return list(own) if own is not None else list(self.levels)
 
 
 Detector.model_rebuild()
