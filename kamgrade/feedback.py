@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import jinja2
 from docx import Document
@@ -73,20 +73,24 @@ class TemplateProblem(KamgradeError):
     # A broken template is a configuration problem, like a bad rubric (exit 3).
     exit_code = ExitCode.BAD_RUBRIC
 
-    def __init__(self, template: str, line: int | None, detail: str) -> None:
+    DEFAULT_HINT: ClassVar[str] = (
+        "Corrige la plantilla (las variables disponibles están en feedback_templates/README.md) "
+        "o bórrala de tu carpeta de plantillas para usar la predeterminada."
+    )
+
+    def __init__(
+        self, template: str, line: int | None, detail: str, hint: str | None = None
+    ) -> None:
         self.template = template
         self.line = line
         self.detail = detail
+        self.hint = self.DEFAULT_HINT if hint is None else hint
         super().__init__(self.render())
 
     def render(self) -> str:
-        where = self.template if self.line is None else f"{self.template}:{self.line}"
-        return (
-            f"{where}: error en la plantilla de retroalimentación: {self.detail}. "
-            "Corrige la plantilla (las variables disponibles están en "
-            "feedback_templates/README.md) o bórrala de tu carpeta de plantillas para usar la "
-            "predeterminada."
-        )
+        """``path:line: error en la plantilla de retroalimentación: <what>. <fix>``."""
+        where = self.template if self.line is None else f"{self.template}, línea {self.line}"
+        return f"{where}: error en la plantilla de retroalimentación: {self.detail}. {self.hint}"
 
 
 # --------------------------------------------------------------------------- locations
@@ -178,7 +182,7 @@ _MARKUP_SPECIAL = re.compile(r"([\\`*\[\]<|])")
 _UNDERSCORE_EDGE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # Markup only at the start of a line: headings, quotes, bullets, ordered lists, rules.
-_LEADING = re.compile(r"^(?:([#>+=-])|(\d+)([.)])(?=\s|$))")
+_LEADING = re.compile(r"^([#>+=-])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -187,8 +191,8 @@ def escape_markup(value: object) -> str:
 
     Line breaks become spaces (a value never starts a new line); ``\\ * ` [ ] < |``, ``_`` at a
     word edge and ``&`` before an entity are backslash-escaped (CommonMark escapes, which
-    `markup_to_docx` also reads); a leading ``#``, ``>``, ``-``, ``+`` or ``1.`` cannot start a
-    heading, quote or list; XML-illegal control characters are removed. Plain prose such as
+    `markup_to_docx` also reads); a leading ``#``, ``>``, ``-`` or ``+`` cannot start a heading,
+    quote or list; XML-illegal control characters are removed. Plain prose such as
     "Grupo Norte compra 3.5 millones" comes out unchanged.
     """
     text = _CONTROL.sub("", str(value))
@@ -196,9 +200,7 @@ def escape_markup(value: object) -> str:
     text = _MARKUP_SPECIAL.sub(r"\\\1", text)
     text = _UNDERSCORE_EDGE.sub(r"\\_", text)
     text = _ENTITY.sub(r"\\&", text)
-    return _LEADING.sub(
-        lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text
-    )
+    return _LEADING.sub(r"\\\1", text)
 
 
 def _finalize_markup(value: object) -> object:
@@ -266,7 +268,8 @@ class SectionView:
     prompt_characters: int
     length_ok: bool
     length_factor: float
-    length_penalised: bool
+    length_penalised: bool  # the length policy cost points (found, content > score)
+    length_points_lost: float  # content_score - score
     level: str | None
     level_descriptor: str | None
     figures: int
@@ -342,7 +345,8 @@ def _section_view(section: SectionOutcome, rubric: Rubric, unit: UnitView) -> Se
         prompt_characters=section.prompt_characters,
         length_ok=section.length_ok,
         length_factor=section.length_factor,
-        length_penalised=section.length_factor < 0.9995,
+        length_penalised=section.found and section.content_score - section.score > 0.005,
+        length_points_lost=max(0.0, section.content_score - section.score),
         level=section.level,
         level_descriptor=section.level_descriptor,
         figures=section.figures,
@@ -428,7 +432,14 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     except jinja2.TemplateSyntaxError as e:
         raise TemplateProblem(e.filename or e.name or name, e.lineno, _spanish(e)) from e
     except jinja2.TemplateNotFound as e:
-        raise TemplateProblem(name, None, "no se encontró el archivo de plantilla") from e
+        folders = [str(f) for f in _search_path(env)]
+        raise TemplateProblem(
+            name,
+            None,
+            f"no se encontró el archivo en {' ni en '.join(folders)}",
+            "Restaura la plantilla predeterminada (viene con kamgrade) o crea ese archivo en tu "
+            "carpeta de plantillas.",
+        ) from e
     try:
         return template.render(context)
     except jinja2.TemplateError as e:
@@ -437,6 +448,16 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     except Exception as e:  # a filter or attribute raising inside the template
         file, line = _template_frame(e, template.filename or name)
         raise TemplateProblem(file, line, f"{type(e).__name__}: {e}") from e
+
+
+def _search_path(env: jinja2.Environment) -> list[str]:
+    loader = env.loader
+    loaders = loader.loaders if isinstance(loader, jinja2.ChoiceLoader) else [loader]
+    found: list[str] = []
+    for sub in loaders:
+        if isinstance(sub, jinja2.FileSystemLoader):
+            found.extend(str(p) for p in sub.searchpath)
+    return found
 
 
 def _template_frame(error: BaseException, fallback: str) -> tuple[str, int | None]:
@@ -527,7 +548,11 @@ def markup_to_docx(
         doc = Document(str(reference)) if reference is not None else Document()
     except Exception as e:  # python-docx raises several types for a bad package
         raise TemplateProblem(
-            str(reference), None, f"no es un documento de Word (.docx) válido ({e})"
+            str(reference),
+            None,
+            f"no es un documento de Word (.docx) válido ({e})",
+            "Guarda el documento de estilos desde Word como .docx o bórralo para usar los estilos "
+            "predeterminados.",
         ) from e
     if reference is not None:
         body = doc.element.body
