@@ -1,0 +1,783 @@
+"""Grade many submissions: expand inputs, run them in isolated workers, never lose one.
+
+`grade_batch(paths, loaded)` takes files, folders (recursively) and LMS download .zip files,
+sorts them, and grades each with a per-file function (`kamgrade.grading.grade_file` unless
+another is given). Every submission gets exactly one `SubmissionOutcome`, in input order:
+
+* Workers are our own `multiprocessing` processes, each fed one task at a time over its own
+  pipe, so the parent always knows which file a worker is on and since when.
+* A worker over the per-document time budget is killed: its file gets error `timeout` and a
+  fresh worker takes its place. A worker that dies (segfault, `os._exit`, OOM kill) gives its
+  file `worker_crashed`; a replacement starts and the batch goes on.
+* Each worker's address space is capped with `RLIMIT_AS`: a file that needs more memory raises
+  `MemoryError` inside the worker and becomes `too_large`, instead of taking the machine down.
+* Ctrl-C (KeyboardInterrupt) kills the workers and returns what was graded so far with
+  `interrupted=True` and exit code 130; the caller writes it atomically.
+
+A single submission (or `in_process=True`) is graded in the calling process, with a SIGALRM
+time budget.
+
+>>> from kamgrade.rubric import load_rubric, default_rubric_path      # doctest: +SKIP
+>>> batch = grade_batch([Path("entregas/")], load_rubric(default_rubric_path()), jobs=2)
+>>> batch.exit_code, batch.counts.graded                               # doctest: +SKIP
+(1, 38)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import re
+import signal
+import stat
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+import zlib
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.connection import Connection, wait
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from kamgrade.errors import ErrorCode, ExitCode, KamgradeError
+from kamgrade.outcome import RubricRef, SubmissionError, SubmissionOutcome
+
+if TYPE_CHECKING:
+    from multiprocessing.process import BaseProcess
+
+    from kamgrade.rubric import LoadedRubric
+
+MB = 1024 * 1024
+DEFAULT_TIME_BUDGET = 60.0  # seconds per document
+DEFAULT_MEMORY_LIMIT = 1536 * MB  # address space per worker (RLIMIT_AS)
+MEMORY_HEADROOM = 512 * MB  # a worker may always grow this much past its size after start-up
+ZIP_MAX_MEMBERS = 20_000
+ZIP_MAX_MEMBER_BYTES = 100 * MB  # default when no --max-size is given
+ZIP_MAX_TOTAL_BYTES = 4096 * MB
+LOCK_FILE_MAX_BYTES = 4096
+
+GradeFn = Callable[..., SubmissionOutcome]
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+
+
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """One file to grade: where it is on disk and how results name it.
+
+    `display` is the path as the instructor knows it ("entregas.zip/Ana_123_…/KAM.docx" for a
+    zip member). `error` is set when the file was refused before grading (unsafe zip member…).
+    """
+
+    path: Path
+    display: str
+    error: SubmissionError | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """One graded submission as it streams back from a worker."""
+
+    index: int
+    outcome: SubmissionOutcome
+    feedback: Mapping[str, bytes] | None = None  # "md" / "html" / "docx" -> bytes, graded only
+    feedback_error: str | None = None
+    recycle: bool = False  # the worker should be replaced (after a MemoryError)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchCounts:
+    total: int
+    graded: int
+    errors: int
+    by_code: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    """Everything a batch produced: outcomes in input order, the exit code and counts.
+
+    When `interrupted`, `outcomes` holds only the submissions finished before Ctrl-C.
+    """
+
+    outcomes: tuple[SubmissionOutcome, ...]
+    exit_code: int
+    counts: BatchCounts
+    interrupted: bool = False
+    submissions: int = 0  # how many were found (≥ len(outcomes) when interrupted)
+
+
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """What every worker needs besides the rubric; picklable."""
+
+    convert_legacy: bool = False
+    limits: Any = None
+    render_feedback: bool = False
+    templates_dir: Path | None = None
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT
+
+
+# --------------------------------------------------------------------------------------------
+# Input expansion
+
+
+_UNSAFE_MEMBER = (
+    "el .zip contiene una entrada con ruta absoluta o con '..' ({name}); kamgrade no la extrajo "
+    "para no escribir fuera de su carpeta temporal. Descarga de nuevo las entregas desde la "
+    "plataforma; si persiste, revisa ese archivo a mano."
+)
+_CORRUPT_ZIP = (
+    "no se pudo abrir el .zip de entregas ({detail}). Descárgalo de nuevo desde la plataforma; "
+    "la descarga probablemente se interrumpió."
+)
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".") or name == "__MACOSX"
+
+
+def _is_zip_bundle(path: Path) -> bool:
+    return path.suffix.lower() == ".zip"
+
+
+def expand_inputs(
+    paths: Iterable[Path | str],
+    workdir: Path,
+    *,
+    max_member_bytes: int = ZIP_MAX_MEMBER_BYTES,
+    max_zip_total: int = ZIP_MAX_TOTAL_BYTES,
+) -> list[Submission]:
+    """Turn files, folders and LMS .zip downloads into a sorted list of submissions.
+
+    Folders are walked recursively (hidden files and folders skipped; Word lock files `~$x`
+    kept, so they are reported). Each .zip is extracted safely into `workdir` (never next to
+    the original, which is never modified): members with absolute or `..` paths, symbolic
+    links, or sizes past the caps are not written and come back as error submissions.
+    Missing paths come back as `not_found` errors.
+    """
+    found: list[Submission] = []
+    seen: set[str] = set()
+    zip_count = 0
+
+    def add_file(f: Path, display: str) -> None:
+        nonlocal zip_count
+        key = os.path.realpath(f)
+        if key in seen:
+            return
+        seen.add(key)
+        if _is_zip_bundle(f):
+            zip_count += 1
+            found.extend(_extract_zip(f, display, workdir / f"zip{zip_count}", max_member_bytes, max_zip_total))
+        else:
+            found.append(Submission(f, display))
+
+    for arg in paths:
+        p = Path(arg)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
+                for name in sorted(files):
+                    if not _is_hidden(name):
+                        add_file(Path(root) / name, str(Path(root) / name))
+        elif p.is_file():
+            add_file(p, str(p))
+        else:
+            found.append(
+                Submission(
+                    p,
+                    str(p),
+                    SubmissionError(ErrorCode.NOT_FOUND, "no existe el archivo o la carpeta; revisa la ruta."),
+                )
+            )
+    found.sort(key=lambda s: s.display)
+    return found
+
+
+def _member_is_unsafe(name: str, info: zipfile.ZipInfo) -> bool:
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or "\x00" in name:
+        return True
+    if ".." in PurePosixPath(name).parts:
+        return True
+    mode = info.external_attr >> 16
+    return stat.S_ISLNK(mode)
+
+
+def _extract_zip(zpath: Path, display: str, dest: Path, max_member: int, max_total: int) -> list[Submission]:
+    out: list[Submission] = []
+    try:
+        zf = zipfile.ZipFile(zpath)
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        return [Submission(zpath, display, SubmissionError(ErrorCode.CORRUPT, _CORRUPT_ZIP.format(detail=e)))]
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > ZIP_MAX_MEMBERS:
+            msg = f"el .zip tiene {len(infos)} entradas (límite {ZIP_MAX_MEMBERS}); no parece una descarga de entregas."
+            return [Submission(zpath, display, SubmissionError(ErrorCode.TOO_LARGE, msg))]
+        dest.mkdir(parents=True, exist_ok=True)
+        total = 0
+        for info in infos:
+            if info.is_dir():
+                continue
+            name = info.filename.replace("\\", "/")
+            member_display = f"{display}/{name}"
+            if _member_is_unsafe(name, info):
+                err = SubmissionError(ErrorCode.UNSAFE, _UNSAFE_MEMBER.format(name=info.filename))
+                out.append(Submission(zpath, member_display, err))
+                continue
+            parts = PurePosixPath(name).parts
+            if not parts or any(_is_hidden(part) for part in parts):
+                continue
+            if info.file_size > max_member or total + info.file_size > max_total:
+                limit = max_member if info.file_size > max_member else max_total
+                msg = (
+                    f"la entrada pesa {info.file_size / MB:.1f} MB descomprimida y el límite es "
+                    f"{limit / MB:.0f} MB; no se extrajo. Ábrela a mano o sube el límite con --max-size."
+                )
+                out.append(Submission(zpath, member_display, SubmissionError(ErrorCode.TOO_LARGE, msg)))
+                continue
+            target = dest.joinpath(*parts)
+            k = 1
+            while target.exists():
+                k += 1
+                target = dest / f"_dup{k}" / Path(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                written = _copy_capped(zf, info, target, min(max_member, max_total - total))
+            except _CapExceeded:
+                msg = (
+                    "la entrada declara un tamaño menor del que realmente tiene (posible bomba zip); "
+                    "no se extrajo."
+                )
+                out.append(Submission(zpath, member_display, SubmissionError(ErrorCode.UNSAFE, msg)))
+                continue
+            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as e:
+                err = SubmissionError(ErrorCode.CORRUPT, _CORRUPT_ZIP.format(detail=f"{info.filename}: {e}"))
+                out.append(Submission(zpath, member_display, err))
+                continue
+            total += written
+            out.append(Submission(target, member_display))
+    return out
+
+
+class _CapExceeded(Exception):
+    pass
+
+
+def _copy_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, cap: int) -> int:
+    written = 0
+    try:
+        with zf.open(info) as src, open(target, "xb") as dst:
+            while chunk := src.read(1024 * 1024):
+                written += len(chunk)
+                if written > cap:
+                    raise _CapExceeded
+                dst.write(chunk)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    return written
+
+
+# --------------------------------------------------------------------------------------------
+# Results built here (not by the grade function)
+
+
+def rubric_ref(loaded: LoadedRubric) -> RubricRef:
+    """The `rubric` block of every result for `loaded`."""
+    r = loaded.rubric
+    return RubricRef(id=r.id, version=str(r.version), sha256=loaded.sha256, path=str(loaded.path))
+
+
+def error_outcome(sub: Submission, loaded: LoadedRubric, code: str, message: str) -> SubmissionOutcome:
+    """A status "error" result for `sub`, with the student guessed from its name."""
+    from kamgrade.lms import student_from_filename
+
+    return SubmissionOutcome(
+        file=sub.display,
+        student=student_from_filename(sub.display),
+        status="error",
+        rubric=rubric_ref(loaded),
+        error=SubmissionError(str(code), message),
+    )
+
+
+def _lock_file_message() -> str:
+    try:
+        from kamgrade.intake import refuse
+
+        return refuse(ErrorCode.LOCK_FILE).message
+    except Exception:  # the reader's module is optional here
+        return (
+            "es un archivo temporal de bloqueo de Word (~$...), no el reporte. Pide al estudiante "
+            "el archivo .docx real, que tiene el mismo nombre sin '~$'."
+        )
+
+
+def _is_lock_file(sub: Submission) -> bool:
+    try:
+        return sub.path.name.startswith("~$") and sub.path.stat().st_size <= LOCK_FILE_MAX_BYTES
+    except OSError:
+        return False
+
+
+def _timeout_message(budget: float) -> str:
+    return (
+        f"leer este archivo tardó más de {budget:g} s (límite por documento) y se detuvo. Puede ser "
+        "un documento dañado o patológico: ábrelo en Word y pide al estudiante que lo guarde de "
+        "nuevo, o sube el límite con --time-budget."
+    )
+
+
+def _crash_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"por la señal {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"por la señal {-exitcode}"
+    else:
+        how = f"con código {exitcode}"
+    hint = " (posiblemente se quedó sin memoria)" if exitcode == -signal.SIGKILL else ""
+    return (
+        f"el proceso que leía este archivo terminó inesperadamente {how}{hint}. El archivo "
+        "probablemente está dañado: ábrelo en Word y pide al estudiante una copia nueva. El resto "
+        "del lote no se afectó."
+    )
+
+
+def _memory_message(limit: int | None) -> str:
+    cap = f" ({limit / MB:.0f} MB)" if limit else ""
+    return (
+        f"leer este archivo necesitó más memoria que el límite por proceso{cap}. Probablemente es "
+        "demasiado grande o está construido para agotar la memoria; pide al estudiante una versión "
+        "más ligera (imágenes comprimidas)."
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Grading one submission (in a worker or in-process)
+
+
+def resolve_grade_fn() -> GradeFn:
+    """The default per-file function: `kamgrade.grading.grade_file` (imported lazily)."""
+    try:
+        from kamgrade.grading import grade_file
+    except ImportError as e:
+        raise KamgradeError(
+            f"el motor de calificación (kamgrade.grading) no está disponible: {e}. Reinstala kamgrade."
+        ) from e
+    return grade_file
+
+
+def _warm_up() -> None:
+    """Load heavy libraries once (before forking, and again harmlessly in each worker)."""
+    for module in ("kamgrade.grading", "kamgrade.feedback"):
+        try:
+            mod = __import__(module, fromlist=["_"])
+        except Exception:
+            continue
+        warm = getattr(mod, "warm_up", None)
+        if callable(warm):
+            with contextlib.suppress(Exception):
+                warm()
+
+
+def _grade_one(grade_fn: GradeFn, loaded: LoadedRubric, options: _Options, index: int, sub: Submission) -> BatchItem:
+    recycle = False
+    try:
+        outcome = grade_fn(sub.path, loaded, convert_legacy=options.convert_legacy, limits=options.limits)
+    except MemoryError:
+        outcome = error_outcome(sub, loaded, ErrorCode.TOO_LARGE, _memory_message(options.memory_limit))
+        recycle = True
+    except Exception as e:  # grade_file should never raise; if it does, the batch goes on
+        msg = (
+            f"error interno de kamgrade al leer este archivo ({type(e).__name__}: {e}). Revisa el "
+            "archivo a mano y reporta el problema con este mensaje."
+        )
+        outcome = error_outcome(sub, loaded, ErrorCode.INTERNAL, msg)
+    changes: dict[str, Any] = {"file": sub.display}
+    if outcome.student.name is None and outcome.student.id is None:
+        from kamgrade.lms import student_from_filename
+
+        changes["student"] = student_from_filename(sub.display)
+    outcome = dataclasses.replace(outcome, **changes)
+    item = BatchItem(index, outcome, recycle=recycle)
+    return _with_feedback(item, loaded, options) if options.render_feedback else item
+
+
+def _with_feedback(item: BatchItem, loaded: LoadedRubric, options: _Options) -> BatchItem:
+    """Attach the rendered feedback (graded: the full report; error: a short notice)."""
+    try:
+        from kamgrade.feedback import render_feedback
+
+        files = dict(render_feedback(item.outcome, loaded.rubric, options.templates_dir))
+    except MemoryError:
+        msg = "no hubo memoria suficiente para generar la retroalimentación."
+        return dataclasses.replace(item, feedback_error=msg, recycle=True)
+    except Exception as e:
+        msg = f"no se pudo generar la retroalimentación ({type(e).__name__}: {e})."
+        return dataclasses.replace(item, feedback_error=msg)
+    return dataclasses.replace(item, feedback=files)
+
+
+def _vm_size() -> int:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _apply_memory_limit(limit: int | None) -> None:
+    """Cap this process's address space at `limit` (never below its size now plus headroom)."""
+    if not limit:
+        return
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return
+    cap = max(limit, _vm_size() + MEMORY_HEADROOM)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def _worker_main(conn: Connection, grade_fn: GradeFn, loaded: LoadedRubric, options: _Options) -> None:
+    """Worker process: initialise once, then grade the tasks sent over `conn` one at a time."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    _warm_up()
+    _apply_memory_limit(options.memory_limit)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, sub = task
+        item = _grade_one(grade_fn, loaded, options, index, sub)
+        try:
+            conn.send(item)
+        except MemoryError:
+            conn.send(BatchItem(index, error_outcome(sub, loaded, ErrorCode.TOO_LARGE, _memory_message(options.memory_limit))))
+            return
+        if item.recycle:
+            return
+
+
+class _BudgetExceeded(BaseException):  # BaseException: a grade function's `except Exception` lets it pass
+    pass
+
+
+def _grade_in_process(
+    grade_fn: GradeFn, loaded: LoadedRubric, options: _Options, index: int, sub: Submission, budget: float | None
+) -> BatchItem:
+    use_alarm = (
+        budget is not None
+        and budget > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not use_alarm:
+        return _grade_one(grade_fn, loaded, options, index, sub)
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _BudgetExceeded
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, float(budget))  # type: ignore[arg-type]
+    try:
+        return _grade_one(grade_fn, loaded, options, index, sub)
+    except _BudgetExceeded:
+        return BatchItem(index, error_outcome(sub, loaded, ErrorCode.TIMEOUT, _timeout_message(float(budget))))  # type: ignore[arg-type]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# --------------------------------------------------------------------------------------------
+# The worker pool
+
+
+@dataclass(slots=True)
+class _Worker:
+    proc: BaseProcess
+    conn: Connection
+    task: tuple[int, Submission] | None = None
+    started: float = 0.0
+
+
+class _Pool:
+    """Own process pool: one pipe per worker, so a kill or crash is pinned to one file."""
+
+    def __init__(self, jobs: int, grade_fn: GradeFn, loaded: LoadedRubric, options: _Options, budget: float | None) -> None:
+        method = "fork" if sys.platform == "linux" and "fork" in get_all_start_methods() else "spawn"
+        self.ctx = get_context(method)
+        self.jobs = jobs
+        self.grade_fn = grade_fn
+        self.loaded = loaded
+        self.options = options
+        self.budget = budget if budget and budget > 0 else None
+        self.workers: list[_Worker] = []
+
+    def _spawn(self) -> _Worker:
+        parent_conn, child_conn = self.ctx.Pipe(duplex=True)
+        proc = self.ctx.Process(
+            target=_worker_main,
+            args=(child_conn, self.grade_fn, self.loaded, self.options),
+            name="kamgrade-worker",
+            daemon=True,
+        )
+        proc.start()
+        child_conn.close()
+        worker = _Worker(proc, parent_conn)
+        self.workers.append(worker)
+        return worker
+
+    def _retire(self, worker: _Worker, *, kill: bool) -> None:
+        if kill and worker.proc.is_alive():
+            worker.proc.kill()
+        worker.proc.join(timeout=5)
+        if worker.proc.is_alive():
+            worker.proc.kill()
+            worker.proc.join(timeout=5)
+        with contextlib.suppress(OSError):
+            worker.conn.close()
+        with contextlib.suppress(ValueError, AttributeError):
+            worker.proc.close()
+        self.workers.remove(worker)
+
+    def _assign(self, worker: _Worker, task: tuple[int, Submission]) -> bool:
+        try:
+            worker.conn.send(task)
+        except (OSError, ValueError):
+            return False
+        worker.task = task
+        worker.started = time.monotonic()
+        return True
+
+    def run(self, tasks: Sequence[tuple[int, Submission]], emit: Callable[[BatchItem], None]) -> None:
+        pending = deque(tasks)
+        try:
+            while pending or any(w.task is not None for w in self.workers):
+                for w in list(self.workers):
+                    if w.task is None and pending:
+                        if self._assign(w, pending[0]):
+                            pending.popleft()
+                        else:
+                            self._retire(w, kill=True)
+                while pending and len(self.workers) < self.jobs:
+                    w = self._spawn()
+                    if self._assign(w, pending[0]):
+                        pending.popleft()
+                busy = [w for w in self.workers if w.task is not None]
+                if not busy:
+                    continue
+                timeout: float | None = 1.0
+                if self.budget is not None:
+                    now = time.monotonic()
+                    timeout = max(0.0, min(min(w.started + self.budget - now for w in busy), 1.0))
+                ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
+                for w in busy:
+                    if w.conn in ready or w.proc.sentinel in ready:
+                        self._collect(w, emit)
+                if self.budget is not None:
+                    now = time.monotonic()
+                    for w in [w for w in self.workers if w.task is not None]:
+                        if now - w.started > self.budget:
+                            index, sub = w.task  # type: ignore[misc]
+                            self._retire(w, kill=True)
+                            msg = _timeout_message(self.budget)
+                            emit(BatchItem(index, error_outcome(sub, self.loaded, ErrorCode.TIMEOUT, msg)))
+        finally:
+            self.close()
+
+    def _collect(self, w: _Worker, emit: Callable[[BatchItem], None]) -> None:
+        assert w.task is not None
+        index, sub = w.task
+        item: BatchItem | None = None
+        try:
+            if w.conn.poll():
+                item = w.conn.recv()
+        except (EOFError, OSError, ValueError, TypeError, AttributeError, ImportError, MemoryError):
+            item = None
+        if item is not None:
+            w.task = None
+            emit(item)
+            if item.recycle:
+                self._retire(w, kill=False)
+            return
+        if w.proc.is_alive():
+            w.proc.join(timeout=0.5)  # the pipe closed: the process is on its way out
+        if w.proc.is_alive():
+            return  # spurious wake-up
+        exitcode = w.proc.exitcode
+        w.task = None
+        self._retire(w, kill=True)
+        emit(BatchItem(index, error_outcome(sub, self.loaded, ErrorCode.WORKER_CRASHED, _crash_message(exitcode))))
+
+    def close(self) -> None:
+        for w in list(self.workers):
+            if w.task is None:
+                with contextlib.suppress(OSError, ValueError):
+                    w.conn.send(None)
+        deadline = time.monotonic() + 2.0
+        for w in list(self.workers):
+            busy = w.task is not None
+            if not busy:
+                w.proc.join(timeout=max(0.0, deadline - time.monotonic()))
+            self._retire(w, kill=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry point
+
+
+def _make_limits(max_size_mb: float | None) -> Any:
+    if max_size_mb is None:
+        return None
+    try:
+        from kamgrade.intake import ReadLimits
+    except ImportError:
+        return None
+    return ReadLimits(max_file_bytes=int(max_size_mb * MB))
+
+
+def grade_submissions(
+    submissions: Sequence[Submission],
+    loaded: LoadedRubric,
+    *,
+    jobs: int | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
+    grade_fn: GradeFn | None = None,
+    on_result: Callable[[BatchItem], None] | None = None,
+    convert_legacy: bool = False,
+    limits: Any = None,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    render_feedback: bool = False,
+    templates_dir: Path | None = None,
+    in_process: bool | None = None,
+) -> BatchOutcome:
+    """Grade already-expanded `submissions` (see `grade_batch` for the options)."""
+    results: dict[int, SubmissionOutcome] = {}
+
+    options = _Options(convert_legacy, limits, render_feedback, templates_dir, memory_limit)
+
+    def emit(item: BatchItem) -> None:
+        if render_feedback and item.feedback is None and item.feedback_error is None:
+            item = _with_feedback(item, loaded, options)  # errors decided here, not in a worker
+        results[item.index] = item.outcome
+        if on_result is not None:
+            on_result(item)
+
+    interrupted = False
+    try:
+        tasks: list[tuple[int, Submission]] = []
+        for i, sub in enumerate(submissions):
+            if sub.error is not None:
+                emit(BatchItem(i, error_outcome(sub, loaded, sub.error.code, sub.error.message)))
+            elif _is_lock_file(sub):
+                emit(BatchItem(i, error_outcome(sub, loaded, ErrorCode.LOCK_FILE, _lock_file_message())))
+            else:
+                tasks.append((i, sub))
+        if tasks:
+            fn = grade_fn if grade_fn is not None else resolve_grade_fn()
+            n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+            if in_process is None:
+                in_process = len(tasks) == 1
+            if in_process:
+                _warm_up()
+                for i, sub in tasks:
+                    emit(_grade_in_process(fn, loaded, options, i, sub, time_budget))
+            else:
+                _warm_up()  # before forking: workers share the loaded libraries
+                _Pool(n_jobs, fn, loaded, options, time_budget).run(tasks, emit)
+    except KeyboardInterrupt:
+        interrupted = True
+    outcomes = tuple(results[i] for i in sorted(results))
+    codes = Counter(o.error.code for o in outcomes if o.error is not None)
+    graded = sum(1 for o in outcomes if o.graded)
+    counts = BatchCounts(len(outcomes), graded, len(outcomes) - graded, dict(sorted(codes.items())))
+    if interrupted:
+        exit_code = ExitCode.INTERRUPTED
+    elif graded < len(outcomes):
+        exit_code = ExitCode.SOME_UNREADABLE
+    else:
+        exit_code = ExitCode.OK
+    return BatchOutcome(outcomes, int(exit_code), counts, interrupted, len(submissions))
+
+
+def grade_batch(
+    paths: Iterable[Path | str],
+    loaded: LoadedRubric,
+    *,
+    jobs: int | None = None,
+    time_budget: float | None = DEFAULT_TIME_BUDGET,
+    grade_fn: GradeFn | None = None,
+    on_result: Callable[[BatchItem], None] | None = None,
+    on_start: Callable[[Sequence[Submission]], None] | None = None,
+    convert_legacy: bool = False,
+    max_size_mb: float | None = None,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    render_feedback: bool = False,
+    templates_dir: Path | None = None,
+    in_process: bool | None = None,
+) -> BatchOutcome:
+    """Grade every submission under `paths` (files, folders, LMS .zip) against `loaded`.
+
+    `grade_fn(path, loaded, *, convert_legacy, limits)` grades one file (default
+    `kamgrade.grading.grade_file`). `jobs` worker processes (default: CPU count); `time_budget`
+    seconds per document (None: no limit); `memory_limit` bytes of address space per worker.
+    `on_start(submissions)` is called once the inputs are expanded, `on_result(item)` as each
+    result arrives (in completion order; `item.feedback` holds the rendered feedback when
+    `render_feedback`). Zip members are extracted into a temporary folder removed on return.
+    """
+    member_cap = int(max_size_mb * MB) if max_size_mb else ZIP_MAX_MEMBER_BYTES
+    with tempfile.TemporaryDirectory(prefix="kamgrade-") as tmp:
+        try:
+            submissions = expand_inputs(paths, Path(tmp), max_member_bytes=member_cap)
+        except KeyboardInterrupt:
+            return BatchOutcome((), int(ExitCode.INTERRUPTED), BatchCounts(0, 0, 0), True, 0)
+        if on_start is not None:
+            on_start(submissions)
+        return grade_submissions(
+            submissions,
+            loaded,
+            jobs=jobs,
+            time_budget=time_budget,
+            grade_fn=grade_fn,
+            on_result=on_result,
+            convert_legacy=convert_legacy,
+            limits=_make_limits(max_size_mb),
+            memory_limit=memory_limit,
+            render_feedback=render_feedback,
+            templates_dir=templates_dir,
+            in_process=in_process,
+        )
+
+
+__all__ = [
+    "BatchCounts",
+    "BatchItem",
+    "BatchOutcome",
+    "DEFAULT_MEMORY_LIMIT",
+    "DEFAULT_TIME_BUDGET",
+    "Submission",
+    "error_outcome",
+    "expand_inputs",
+    "grade_batch",
+    "grade_submissions",
+    "resolve_grade_fn",
+    "rubric_ref",
+]
