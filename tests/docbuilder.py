@@ -152,7 +152,7 @@ _NS = {
     "dgm": "http://schemas.openxmlformats.org/drawingml/2006/diagram",
 }
 _DECLS = " ".join(f'xmlns:{k}="{v}"' for k, v in _NS.items())
-_W = "{%s}" % _NS["w"]
+_W = "{" + _NS["w"] + "}"
 
 # Fixed so that the same spec always gives the same bytes (idempotent example builds).
 _DATE = "2026-10-12T10:00:00Z"
@@ -212,7 +212,7 @@ def _suggest(name: str, options: Iterable[str]) -> str:
 
 def _block_kind(block: Any, where: str) -> str:
     if not isinstance(block, dict):
-        raise SpecError(f"{where}: a block is a mapping such as `- p: \"text\"`, got {block!r}")
+        raise SpecError(f'{where}: a block is a mapping such as `- p: "text"`, got {block!r}')
     kinds = [k for k in block if k in BLOCK_KINDS]
     if len(kinds) != 1:
         unknown = [k for k in block if k not in BLOCK_KINDS]
@@ -225,8 +225,7 @@ def _block_kind(block: Any, where: str) -> str:
     for key in block:
         if key != kind and key not in BLOCK_KINDS[kind]:
             raise SpecError(
-                f"{where}: `{kind}` blocks take no key {key!r}."
-                f"{_suggest(key, BLOCK_KINDS[kind])}"
+                f"{where}: `{kind}` blocks take no key {key!r}.{_suggest(key, BLOCK_KINDS[kind])}"
             )
     return kind
 
@@ -238,7 +237,8 @@ def _validate(spec: dict[str, Any], where: str = "spec") -> None:
     form = spec.get("headings", "word-styles")
     if form not in HEADING_FORMS:
         raise SpecError(
-            f"{where}: headings: {form!r} is not a heading form.{_suggest(str(form), HEADING_FORMS)}"
+            f"{where}: headings: {form!r} is not a heading form."
+            f"{_suggest(str(form), HEADING_FORMS)}"
         )
     blocks = spec.get("blocks")
     if not isinstance(blocks, list):
@@ -256,7 +256,8 @@ def _validate(spec: dict[str, Any], where: str = "spec") -> None:
             seen.add(sid)
         if kind == "pasted_prompt" and str(block["pasted_prompt"]) not in PROMPT_BULLETS:
             raise SpecError(
-                f"{at}: no prompt for {block['pasted_prompt']!r}; use one of {sorted(PROMPT_BULLETS)}"
+                f"{at}: no prompt for {block['pasted_prompt']!r}; "
+                f"use one of {sorted(PROMPT_BULLETS)}"
             )
         if kind == "pasted_prompt" and block.get("as", "bullets") not in ("bullets", "paragraphs"):
             raise SpecError(f"{at}: pasted_prompt `as:` is 'bullets' or 'paragraphs'")
@@ -447,8 +448,10 @@ class _Numbering:
 
     _LEVELS = {
         "bullet": [("bullet", "•", None), ("bullet", "o", "Courier New"), ("bullet", "▪", None)],
-        "decimal": [("decimal", "%1.", None), ("lowerLetter", "%2)", None), ("lowerRoman", "%3.", None)],
-        "heading": [("decimal", "%1.", None), ("decimal", "%1.%2.", None), ("decimal", "%1.%2.%3.", None)],
+        "decimal": [("decimal", "%1.", None), ("lowerLetter", "%2)", None),
+                    ("lowerRoman", "%3.", None)],
+        "heading": [("decimal", "%1.", None), ("decimal", "%1.%2.", None),
+                    ("decimal", "%1.%2.%3.", None)],
     }  # fmt: skip
 
     def __init__(self, doc: DocxDocument) -> None:
@@ -466,11 +469,14 @@ class _Numbering:
             self._next_abstract += 1
             lvls = []
             for ilvl, (fmt, text, font) in enumerate(self._LEVELS[kind]):
-                rpr = f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/></w:rPr>' if font else ""
+                rpr = (
+                    f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}"/></w:rPr>' if font else ""
+                )
                 lvls.append(
                     f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
                     f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-                    f'<w:pPr><w:ind w:left="{720 * (ilvl + 1)}" w:hanging="360"/></w:pPr>{rpr}</w:lvl>'
+                    f'<w:pPr><w:ind w:left="{720 * (ilvl + 1)}" w:hanging="360"/></w:pPr>'
+                    f"{rpr}</w:lvl>"
                 )
             el = _x(
                 f'<w:abstractNum w:abstractNumId="{aid}"><w:nsid w:val="{0x1A2B3C00 + aid:08X}"/>'
@@ -495,8 +501,10 @@ class _Numbering:
             else ""
         )
         self.root.append(
-            _x(f'<w:num w:numId="{nid}"><w:abstractNumId w:val="{self._abstract_id(kind)}"/>'
-               f"{override}</w:num>")
+            _x(
+                f'<w:num w:numId="{nid}"><w:abstractNumId w:val="{self._abstract_id(kind)}"/>'
+                f"{override}</w:num>"
+            )
         )
         return nid
 
@@ -549,11 +557,14 @@ class _Renderer:
         if any("toc" in b for b in self.blocks):
             for n in (1, 2, 3):
                 styles.append(
-                    _x(f'<w:style w:type="paragraph" w:styleId="TOC{n}"><w:name w:val="toc {n}"/>'
-                       f'<w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
-                       f'<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
-                       f'<w:pPr><w:spacing w:after="100"/><w:ind w:left="{220 * (n - 1)}"/></w:pPr>'
-                       f"</w:style>")
+                    _x(
+                        f'<w:style w:type="paragraph" w:styleId="TOC{n}"><w:name w:val="toc {n}"/>'
+                        f'<w:basedOn w:val="Normal"/><w:next w:val="Normal"/>'
+                        f'<w:uiPriority w:val="39"/><w:unhideWhenUsed/>'
+                        f'<w:pPr><w:spacing w:after="100"/>'
+                        f'<w:ind w:left="{220 * (n - 1)}"/></w:pPr>'
+                        f"</w:style>"
+                    )
                 )
         if self.form == "localized-style-ids":
             self._localize_style_ids()
@@ -735,7 +746,7 @@ class _Renderer:
         instr = ' TOC \\o "1-3" \\h \\z \\u '
         begin = (
             '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-            f'<w:r>{_t(instr, "w:instrText")}</w:r>'
+            f"<w:r>{_t(instr, 'w:instrText')}</w:r>"
             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
         )
         paras = []
@@ -748,7 +759,7 @@ class _Renderer:
             paras.append(
                 f'<w:p><w:pPr><w:pStyle w:val="{style[min(e.level, 3)]}"/><w:tabs>'
                 f'<w:tab w:val="right" w:leader="dot" w:pos="8630"/></w:tabs></w:pPr>'
-                f'{begin if i == 0 else ""}'
+                f"{begin if i == 0 else ''}"
                 f'<w:hyperlink w:anchor="{e.bookmark}" w:history="1">'
                 f"<w:r>{entry}</w:r><w:r><w:tab/></w:r>"
                 f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -763,7 +774,7 @@ class _Renderer:
         # Word wraps the TOC in a "Table of Contents" building-block content control (§17.5.2.12).
         self._append(
             _x(
-                "<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val=\"Table of Contents\"/>"
+                '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/>'
                 "<w:docPartUnique/></w:docPartObj></w:sdtPr><w:sdtContent>"
                 f'<w:p><w:pPr><w:pStyle w:val="{title_style}"/></w:pPr>'
                 f"<w:r>{_t('Contenido')}</w:r></w:p>{''.join(paras)}</w:sdtContent></w:sdt>"
@@ -784,27 +795,35 @@ class _Renderer:
             p.add_run(text)
         if block.get("inserted"):
             # §17.13.5.18 ins: inserted run content; it is part of the text once accepted.
-            p._p.append(_x(f"<w:ins {self._rev_attrs()}><w:r>{_t(str(block['inserted']))}</w:r></w:ins>"))
+            p._p.append(
+                _x(f"<w:ins {self._rev_attrs()}><w:r>{_t(str(block['inserted']))}</w:r></w:ins>")
+            )
         if block.get("deleted"):
             # §17.13.5.14 del: deleted runs keep their text in w:delText (§17.3.3.7), never w:t.
             p._p.append(
-                _x(f"<w:del {self._rev_attrs()}><w:r>{_t(str(block['deleted']), 'w:delText')}"
-                   "</w:r></w:del>")
+                _x(
+                    f"<w:del {self._rev_attrs()}><w:r>{_t(str(block['deleted']), 'w:delText')}"
+                    "</w:r></w:del>"
+                )
             )
         if block.get("footnote"):
             self.footnotes.append(str(block["footnote"]))
             fid = len(self.footnotes)
             p._p.append(
-                _x(f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
-                   f'<w:footnoteReference w:id="{fid}"/></w:r>')
+                _x(
+                    f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                    f'<w:footnoteReference w:id="{fid}"/></w:r>'
+                )
             )
 
     def _block_deleted_p(self, block: dict[str, Any]) -> None:
         # §17.13.5.15: a w:del in the paragraph mark's rPr deletes the mark itself as well.
         self._append(
-            _x(f"<w:p><w:pPr><w:rPr><w:del {self._rev_attrs()}/></w:rPr></w:pPr>"
-               f"<w:del {self._rev_attrs()}><w:r>{_t(str(block['deleted_p']), 'w:delText')}</w:r>"
-               "</w:del></w:p>")
+            _x(
+                f"<w:p><w:pPr><w:rPr><w:del {self._rev_attrs()}/></w:rPr></w:pPr>"
+                f"<w:del {self._rev_attrs()}><w:r>{_t(str(block['deleted_p']), 'w:delText')}</w:r>"
+                "</w:del></w:p>"
+            )
         )
 
     def _list(self, items: Iterable[tuple[int, str]], kind: str | None, restart: bool) -> None:
@@ -877,8 +896,9 @@ class _Renderer:
                 '<wp:anchor distT="45720" distB="45720" distL="114300" distR="114300" simplePos="0"'
                 f' relativeHeight="{251659264 + n}" behindDoc="0" locked="0" layoutInCell="1"'
                 ' allowOverlap="1"><wp:simplePos x="0" y="0"/>'
-                '<wp:positionH relativeFrom="column"><wp:posOffset>1371600</wp:posOffset></wp:positionH>'
-                f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+                '<wp:positionH relativeFrom="column"><wp:posOffset>1371600</wp:posOffset>'
+                '</wp:positionH><wp:positionV relativeFrom="paragraph">'
+                f"<wp:posOffset>{y}</wp:posOffset></wp:positionV>"
                 '<wp:extent cx="2743200" cy="457200"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
                 f'<wp:wrapTopAndBottom/><wp:docPr id="{did}" name="Cuadro de texto {n}"/>'
                 "<wp:cNvGraphicFramePr/><a:graphic>"
@@ -892,7 +912,8 @@ class _Renderer:
                 ' rIns="91440" bIns="45720" anchor="t" anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
                 "</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>"
                 "<mc:Fallback><w:pict>"
-                f'<v:rect id="Cuadro de texto {n}" o:spid="_x0000_s{1025 + n}" style="position:absolute;'
+                f'<v:rect id="Cuadro de texto {n}" o:spid="_x0000_s{1025 + n}"'
+                ' style="position:absolute;'
                 f"margin-left:108pt;margin-top:{y / 12700:.1f}pt;width:216pt;height:36pt;"
                 f'z-index:{n}" strokeweight=".75pt"><v:textbox>{content}</v:textbox></v:rect>'
                 "</w:pict></mc:Fallback></mc:AlternateContent></w:r>"
@@ -906,7 +927,7 @@ class _Renderer:
         a = _NS["a"]
         pts = [
             '<dgm:pt modelId="{00000000-0000-0000-0000-000000000000}" type="doc"><dgm:prSet/>'
-            "<dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang=\"es-MX\"/></a:p>"
+            '<dgm:spPr/><dgm:t><a:bodyPr/><a:lstStyle/><a:p><a:endParaRPr lang="es-MX"/></a:p>'
             "</dgm:t></dgm:pt>"
         ]
         cxns = []
@@ -918,14 +939,16 @@ class _Renderer:
                 "</a:r></a:p></dgm:t></dgm:pt>"
             )
             # Each item hangs from the previous one: a chain, as an organigram's spine.
-            src = "{00000000-0000-0000-0000-000000000000}" if i == 1 else (
-                f"{{{n:08X}-0000-0000-0000-{i - 1:012X}}}"
+            src = (
+                "{00000000-0000-0000-0000-000000000000}"
+                if i == 1
+                else (f"{{{n:08X}-0000-0000-0000-{i - 1:012X}}}")
             )
             cxns.append(
                 f'<dgm:cxn modelId="{{{n:08X}-1111-0000-0000-{i:012X}}}" srcId="{src}"'
                 f' destId="{mid}" srcOrd="0" destOrd="0"/>'
             )
-        head = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         parts = {
             "dm": (
                 RT.DIAGRAM_DATA, CT.DML_DIAGRAM_DATA, f"data{n}.xml",
@@ -971,7 +994,8 @@ class _Renderer:
                 f'<wp:docPr id="{did}" name="Diagrama {n}"/><wp:cNvGraphicFramePr/>'
                 '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram">'
                 f'<dgm:relIds r:dm="{rids["dm"]}" r:lo="{rids["lo"]}" r:qs="{rids["qs"]}"'
-                f' r:cs="{rids["cs"]}"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>'
+                f' r:cs="{rids["cs"]}"/></a:graphicData></a:graphic></wp:inline></w:drawing>'
+                "</w:r></w:p>"
             )
         )
 
@@ -1033,7 +1057,7 @@ def build_docx(spec: dict[str, Any]) -> BuiltDocx:
 
 
 def build_files(specs: Iterable[Path], out: Path) -> Iterator[tuple[Path, BuiltDocx, bool]]:
-    """Build each spec into `out`; yields (path, built, changed). Unchanged files are not rewritten."""
+    """Build each spec into `out`, yielding (path, built, changed); skips rewriting same bytes."""
     out.mkdir(parents=True, exist_ok=True)
     for spec_path in specs:
         spec = load_spec(spec_path)
