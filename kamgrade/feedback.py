@@ -23,6 +23,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -31,7 +32,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar, Final
@@ -63,7 +64,7 @@ __all__ = [
 FORMATS: Final = ("md", "html", "docx")
 QUOTE_LIMIT: Final = 160
 # Fixed so that the same outcome always gives the same .docx bytes (tests compare them).
-FIXED_DATE: Final = datetime(2026, 1, 1, tzinfo=timezone.utc)
+FIXED_DATE: Final = datetime(2026, 1, 1, tzinfo=UTC)
 _ZIP_DATE: Final = (2026, 1, 1, 0, 0, 0)
 
 
@@ -302,7 +303,8 @@ def _element_view(element: ElementOutcome, rubric_missing: str | None) -> Elemen
         feedback = rubric_missing or ""
     return ElementView(
         id=element.id,
-        description=element.description,
+        # The rubric writes descriptions as sentences; templates follow them with "(n pts)".
+        description=element.description.strip().rstrip("."),
         met=element.met,
         points=element.points,
         max_points=element.max_points,
@@ -396,13 +398,20 @@ def _context(outcome: SubmissionOutcome, rubric: Rubric) -> dict[str, Any]:
 
 
 def _environment(templates_dir: Path | None, html: bool) -> jinja2.Environment:
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        raise TemplateProblem(
+            str(templates_dir), None, "la carpeta de plantillas no existe o no es una carpeta"
+        )
+    return _cached_environment(None if templates_dir is None else Path(templates_dir), html)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_environment(templates_dir: Path | None, html: bool) -> jinja2.Environment:
+    """One environment per folder and kind: templates compile once per batch (jinja2 still
+    reloads a template whose file changed, so edits are picked up)."""
     default = default_templates_dir()
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir is not None:
-        if not Path(templates_dir).is_dir():
-            raise TemplateProblem(
-                str(templates_dir), None, "la carpeta de plantillas no existe o no es una carpeta"
-            )
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
     # The defaults fill in whatever a custom folder does not override.
     loaders.append(jinja2.FileSystemLoader(str(default)))
@@ -581,25 +590,29 @@ def markup_to_docx(
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             continue
         if m := _HEADING.match(line):
-            style = f"Heading {len(m.group(1))}"
-            _add_inline(doc.add_paragraph(style=style if style in styles else None), m.group(2))
+            heading = f"Heading {len(m.group(1))}"
+            _add_inline(doc.add_paragraph(style=_style(heading, styles)), m.group(2))
             continue
         if m := _BULLET.match(line):
             depth = min(len(m.group(1)) // 2, 2)
-            style = "List Bullet" if depth == 0 else f"List Bullet {depth + 1}"
-            if style not in styles:
-                style = "List Bullet" if "List Bullet" in styles else "Normal"
+            bullet = "List Bullet" if depth == 0 else f"List Bullet {depth + 1}"
+            style = _style(bullet, styles) or _style("List Bullet", styles)
             _add_inline(doc.add_paragraph(style=style), m.group(2))
             continue
-        if line.startswith(">"):
-            style = "Quote" if "Quote" in styles else None
-            _add_inline(doc.add_paragraph(style=style), line[1:].lstrip())
+        if line.lstrip().startswith(">"):
+            quote = line.lstrip()[1:].lstrip()
+            _add_inline(doc.add_paragraph(style=_style("Quote", styles)), quote)
             continue
         _add_inline(doc.add_paragraph(), line.strip())
     _set_properties(doc, title, author)
     buffer = io.BytesIO()
     doc.save(buffer)
     return _normalise_zip(buffer.getvalue())
+
+
+def _style(name: str, styles: set[str]) -> str | None:
+    """`name` if the document defines it (a reference .docx may not), else the default style."""
+    return name if name in styles else None
 
 
 def _split_row(row: str) -> list[str]:
@@ -698,13 +711,13 @@ def _set_properties(doc: DocxDocument, title: str, author: str) -> None:
 def _normalise_zip(data: bytes) -> bytes:
     """Rewrite the package with fixed member timestamps (zipfile stamps the current time)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             member = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o600 << 16
             dst.writestr(member, src.read(info.filename))
     return out.getvalue()
-

@@ -1,4 +1,4 @@
-"""Feedback rendering: content in Spanish, escaping, the .docx, custom templates, template errors."""
+"""Feedback rendering: Spanish content, escaping, the .docx, custom templates, template errors."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ RUBRIC_DATA: dict[str, Any] = {
                     "id": "s1.volumen",
                     "description": "Volumen de compra con cifras",
                     "points": 50,
-                    "feedback_missing": "Agrega el volumen de compra anual de cada cuenta, con cifras.",
+                    "feedback_missing": "Agrega el volumen de compra anual de cada cuenta.",
                     "detector": {"number_near": {"words": ["compra"]}},
                 },
             ],
@@ -83,7 +83,9 @@ RUBRIC_DATA: dict[str, Any] = {
                     "id": "s2.organigrama",
                     "description": "Organigrama",
                     "points": 100,
-                    "feedback_missing": "Incluye un organigrama (imagen o lista con niveles) del área.",
+                    "feedback_missing": (
+                        "Incluye un organigrama (imagen o lista con niveles) del área."
+                    ),
                     "detector": {"figure": {"kinds": ["image", "diagram"]}},
                 }
             ],
@@ -343,7 +345,7 @@ def test_length_is_reported_in_words_characters_and_cuartillas_with_the_unit(
         assert "1 cuartilla = 250 palabras" in text
         assert "380 palabras y 2,400 caracteres con espacios = 1.52 cuartillas" in text
         assert "Mínimo: 2 cuartillas = 500 palabras." in text
-        assert "Te faltan unas 120 palabras para llegar al mínimo." in text
+        assert "Te faltan alrededor de 120 palabras para llegar al mínimo." in text
         assert "Mínimo: 1 cuartilla = 250 palabras. Cumples la extensión mínima." in text
 
 
@@ -358,7 +360,10 @@ def test_character_unit_is_stated_when_the_rubric_counts_characters() -> None:
 def test_length_penalty_and_notes_explain_why_points_were_lost(rubric: Rubric) -> None:
     for text in every_format(render_feedback(pasted_prompt_outcome(), rubric)):
         assert "Por qué se perdieron puntos:" in text
-        assert "Contenido: 100/100; por la extensión se multiplicó por 0.72, lo que da 72/100 (28 puntos menos)." in text
+        assert (
+            "Contenido: 100/100; por la extensión se multiplicó por 0.72, "
+            "lo que da 72/100 (28 puntos menos)." in text
+        )
         assert "La sección tiene 1.52 de 2 cuartillas" in text
 
 
@@ -384,7 +389,10 @@ def test_aliases_of_a_missing_section_are_suggested() -> None:
 
 def test_pasted_prompt_text_is_reported_as_not_counted(rubric: Rubric) -> None:
     for text in every_format(render_feedback(pasted_prompt_outcome(), rubric)):
-        assert "No conté 64 palabras (410 caracteres) que coinciden con el texto de la consigna" in text
+        assert (
+            "No conté 64 palabras (410 caracteres) que coinciden con el texto de la consigna"
+            in text
+        )
 
 
 def test_no_pasted_prompt_sentence_when_nothing_was_pasted(rubric: Rubric) -> None:
@@ -474,7 +482,9 @@ def test_docx_is_byte_for_byte_deterministic(rubric: Rubric) -> None:
 
 
 def test_markup_to_docx_reads_inline_styles_escapes_and_page_breaks() -> None:
-    data = markup_to_docx("Un **fuerte** y *suave* \\*literal\\*\n---\n  - segundo nivel\n| a \\| b | c |\n")
+    data = markup_to_docx(
+        "Un **fuerte** y *suave* \\*literal\\*\n---\n  - segundo nivel\n| a \\| b | c |\n"
+    )
     document = docx.Document(io.BytesIO(data))
     first = document.paragraphs[0]
     assert [(r.text, bool(r.bold), bool(r.italic)) for r in first.runs] == [
@@ -503,7 +513,9 @@ def test_a_reference_docx_supplies_the_styles_and_its_text_is_dropped(
 
 def test_a_broken_reference_docx_is_a_template_problem(tmp_path: Path, rubric: Rubric) -> None:
     (tmp_path / "feedback.reference.docx").write_bytes(b"no soy un docx")
-    with pytest.raises(TemplateProblem, match="feedback.reference.docx.*no es un documento de Word"):
+    with pytest.raises(
+        TemplateProblem, match="feedback.reference.docx.*no es un documento de Word"
+    ):
         render_feedback(full_outcome(), rubric, tmp_path)
 
 
@@ -543,7 +555,9 @@ def test_raw_and_escape_markup_filters_let_an_instructor_build_markup(
 
 
 def test_a_template_syntax_error_names_the_file_and_line(tmp_path: Path, rubric: Rubric) -> None:
-    (tmp_path / "feedback.md.j2").write_text("Hola\n\n{% for s in sections %}\n{{ s.title }\n", encoding="utf-8")
+    (tmp_path / "feedback.md.j2").write_text(
+        "Hola\n\n{% for s in sections %}\n{{ s.title }\n", encoding="utf-8"
+    )
     with pytest.raises(TemplateProblem) as caught:
         render_feedback(full_outcome(), rubric, tmp_path)
     problem = caught.value
@@ -555,9 +569,12 @@ def test_a_template_syntax_error_names_the_file_and_line(tmp_path: Path, rubric:
     assert "sintaxis" in str(problem)
 
 
-def test_an_unknown_variable_names_the_file_line_and_variable(tmp_path: Path, rubric: Rubric) -> None:
+def test_an_unknown_variable_names_the_file_line_and_variable(
+    tmp_path: Path, rubric: Rubric
+) -> None:
     (tmp_path / "feedback.html.j2").write_text(
-        "<p>{{ greeting }}</p>\n{% for s in sectoins %}{{ s.title }}{% endfor %}\n", encoding="utf-8"
+        "<p>{{ greeting }}</p>\n{% for s in sectoins %}{{ s.title }}{% endfor %}\n",
+        encoding="utf-8",
     )
     with pytest.raises(TemplateProblem) as caught:
         render_feedback(full_outcome(), rubric, tmp_path)
@@ -572,7 +589,9 @@ def test_an_unknown_attribute_is_an_error_not_blank_text(tmp_path: Path, rubric:
         render_feedback(full_outcome(), rubric, tmp_path)
 
 
-def test_a_templates_dir_that_does_not_exist_is_a_clear_error(tmp_path: Path, rubric: Rubric) -> None:
+def test_a_templates_dir_that_does_not_exist_is_a_clear_error(
+    tmp_path: Path, rubric: Rubric
+) -> None:
     with pytest.raises(TemplateProblem, match="la carpeta de plantillas no existe"):
         render_feedback(full_outcome(), rubric, tmp_path / "no_existe")
 
@@ -606,7 +625,9 @@ def test_feedback_basename_keeps_accents_in_composed_form() -> None:
     ("value", "decimals", "text"),
     [(1700, 1, "1,700"), (82.456, 1, "82.5"), (3.0, 1, "3"), (0.7634, 2, "0.76"), (None, 1, "—")],
 )
-def test_format_number_uses_mexican_separators(value: float | None, decimals: int, text: str) -> None:
+def test_format_number_uses_mexican_separators(
+    value: float | None, decimals: int, text: str
+) -> None:
     assert format_number(value, decimals) == text
 
 
@@ -636,11 +657,9 @@ def test_escape_markup(value: str, escaped: str) -> None:
 # --------------------------------------------------------------------------- snapshot
 
 
-@pytest.mark.parametrize(
-    "name", ["full", "missing_section", "pasted_prompt", "error"]
-)
+@pytest.mark.parametrize("name", ["full", "missing_section", "pasted_prompt", "error"])
 def test_markdown_matches_the_snapshot(name: str, rubric: Rubric) -> None:
-    """Golden files for the prose; refresh with KAMGRADE_UPDATE_SNAPSHOTS=1 after a deliberate change."""
+    """Golden files for the prose; after a deliberate change: KAMGRADE_UPDATE_SNAPSHOTS=1."""
     made = {
         "full": full_outcome,
         "missing_section": missing_section_outcome,
@@ -653,3 +672,70 @@ def test_markdown_matches_the_snapshot(name: str, rubric: Rubric) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the shipped rubrics
+
+RUBRIC_FILES = sorted((Path(__file__).parent.parent / "rubrics").glob("*.kamgrade.yaml"))
+
+
+def outcome_for(rubric: Rubric) -> SubmissionOutcome:
+    """A plausible outcome for any rubric: odd elements met, the last section not found."""
+    sections = []
+    per = rubric.cuartilla.per_cuartilla
+    for index, spec in enumerate(rubric.sections):
+        found = index < len(rubric.sections) - 1
+        elements = tuple(
+            ElementOutcome(
+                id=e.id,
+                description=e.description,
+                met=found and i % 2 == 0,
+                points=e.points if found and i % 2 == 0 else 0.0,
+                max_points=e.points,
+                evidence=("Una oración del estudiante con <marcas> & datos: 25 %.",)
+                if found and i % 2 == 0
+                else (),
+                feedback="" if found and i % 2 == 0 else e.feedback_missing,
+                explanation="",
+            )
+            for i, e in enumerate(spec.elements)
+        )
+        measured = int(spec.min_cuartillas * per * 0.8)
+        sections.append(
+            section(
+                "s1",
+                id=spec.id,
+                title=spec.title,
+                found=found,
+                heading=spec.title if found else None,
+                words=measured if found else 0,
+                characters=measured * 6 if found else 0,
+                cuartillas=spec.min_cuartillas * 0.8 if found else 0.0,
+                min_cuartillas=spec.min_cuartillas,
+                length_ok=spec.min_cuartillas == 0,
+                length_factor=0.8 if found else 0.0,
+                content_score=50.0 if found else 0.0,
+                score=40.0 if found else 0.0,
+                weight=spec.weight,
+                elements=elements,
+            )
+        )
+    return outcome(*sections, total=37.5, level=rubric.levels[0].name if rubric.levels else None)
+
+
+@pytest.mark.skipif(not RUBRIC_FILES, reason="no rubric in rubrics/ yet")
+@pytest.mark.parametrize("path", RUBRIC_FILES, ids=lambda p: p.name)
+def test_every_shipped_rubric_renders_in_every_format(path: Path) -> None:
+    from kamgrade.rubric.loader import load_rubric
+
+    rubric = load_rubric(path).rubric
+    result = render_feedback(outcome_for(rubric), rubric)
+    unit = "palabras" if rubric.cuartilla.unit == "words" else "caracteres con espacios"
+    sentence = f"1 cuartilla = {format_number(rubric.cuartilla.per_cuartilla)} {unit}"
+    for text in every_format(result):
+        assert sentence in text
+        assert f"No se encontró la sección «{rubric.sections[-1].title}»." in text
+        for spec in rubric.sections:
+            assert spec.title in text
+    assert "&lt;marcas&gt; &amp; datos" in html(result)
+    assert len(open_docx(result).tables) == 1
