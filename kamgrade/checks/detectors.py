@@ -1,0 +1,487 @@
+"""Check stage: evaluate a rubric element's detector over one section.
+
+Primitives look at one sentence at a time (lower-case, accent-folded tokens and simplemma
+lemmas); combinators join what their children found. Every evaluation returns the sentences
+that satisfied it and a Spanish explanation, so a grade can always be traced to the text.
+A sentence that says the student could *not* get the data ("no fue posible obtener el
+organigrama") is a mention, not presence: it never satisfies a detector unless the rubric says
+`allow_negated: true`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from kamgrade.model import Block, Figure, FigureKind, Paragraph, Table, block_paragraphs
+from kamgrade.nlp import Sentence, lemma_of_word
+from kamgrade.numbers import find_numbers
+from kamgrade.rubric.model import Detector, FigureKindName, FigureSpec, NumberNear, People, SharedTerms
+from kamgrade.textnorm import fold
+
+_TOKEN_SPLIT = re.compile(r"[\s\-/]+")
+_PUNCT = re.compile(r"^[^\w*%$]+|[^\w*%]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a detector may look at for one section."""
+
+    sentences: tuple[Sentence, ...]  # section body (then annex) sentences, in order
+    blocks: tuple[Block, ...]  # section body blocks (Sentence.block indexes these, then annex)
+    annex: tuple[Block, ...] = ()
+    others: Mapping[str, tuple[Sentence, ...]] = field(default_factory=dict)  # other sections
+    negations: tuple[str, ...] = ()
+    common_terms: frozenset[str] = frozenset()  # lemmas of the prompt: never "specific" terms
+    pasted_blocks: frozenset[int] = frozenset()  # blocks copied from the prompt: not the student's
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    fired: bool
+    sentences: frozenset[int]  # indexes into Scope.sentences
+    notes: tuple[str, ...]  # extra evidence (figures) as text
+    reason: str  # Spanish explanation
+
+
+# --- phrase matching -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    surface: str  # folded
+    lemma: str
+    prefix: bool  # ends in "*": matches any token starting with `surface`
+
+    def matches(self, token: str, lemma: str) -> bool:
+        if self.prefix:
+            return token.startswith(self.surface) or lemma.startswith(self.surface)
+        return token == self.surface or lemma == self.lemma or lemma == self.surface
+
+
+@lru_cache(maxsize=4096)
+def compile_phrase(phrase: str) -> tuple[_Word, ...]:
+    words = []
+    for raw in _TOKEN_SPLIT.split(fold(phrase)):
+        raw = _PUNCT.sub("", raw)
+        if not raw:
+            continue
+        prefix = raw.endswith("*")
+        surface = raw.rstrip("*")
+        words.append(_Word(surface, surface if prefix else lemma_of_word(surface), prefix))
+    return tuple(words)
+
+
+def phrase_positions(sentence: Sentence, phrase: tuple[_Word, ...]) -> list[int]:
+    """Token positions where `phrase` starts in the sentence (punctuation tokens skipped)."""
+    if not phrase:
+        return []
+    toks, lems = sentence.tokens, sentence.lemmas
+    idx = [i for i, t in enumerate(toks) if any(c.isalnum() for c in t) or t == "%"]
+    hits = []
+    for start in range(len(idx) - len(phrase) + 1):
+        if all(w.matches(toks[idx[start + k]], lems[idx[start + k]]) for k, w in enumerate(phrase)):
+            hits.append(idx[start])
+    return hits
+
+
+def _any_phrase(sentence: Sentence, phrases: Sequence[tuple[_Word, ...]]) -> bool:
+    return any(phrase_positions(sentence, p) for p in phrases)
+
+
+def is_negated(sentence: Sentence, negations: Sequence[str]) -> bool:
+    return _any_phrase(sentence, [compile_phrase(n) for n in negations])
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+def evaluate(detector: Detector, scope: Scope) -> Match:
+    """Evaluate one detector node over the section."""
+    kind = detector.kind
+    if kind in _SENTENCE_PRIMITIVES:
+        test, label = _SENTENCE_PRIMITIVES[kind](detector, scope)
+        return _per_sentence(detector, scope, test, label)
+    if kind == "figure":
+        assert detector.figure is not None
+        return _figure(detector.figure, scope, detector)
+    if kind == "shared_terms":
+        assert detector.shared_terms is not None
+        return _shared_terms(detector.shared_terms, scope, detector)
+    if kind == "people":
+        assert detector.people is not None
+        return _people(detector.people, scope, detector)
+    return _combinator(detector, scope)
+
+
+def _limit(detector: Detector, sentences: set[int], notes: tuple[str, ...], reason: str, negated: int) -> Match:
+    need = detector.min_matches
+    count = len(sentences) + (1 if notes and not sentences else 0)
+    fired = count >= need
+    if negated:
+        reason += f"; {negated} oración(es) descartada(s) porque niegan tener el dato"
+    if need > 1:
+        reason += f"; {len(sentences)} de {need} oraciones requeridas"
+    return Match(fired, frozenset(sentences), notes, reason)
+
+
+def _per_sentence(
+    detector: Detector, scope: Scope, test: Callable[[Sentence], bool], label: str
+) -> Match:
+    hits: set[int] = set()
+    negated = 0
+    for i, s in enumerate(scope.sentences):
+        if test(s):
+            if not detector.allow_negated and is_negated(s, scope.negations):
+                negated += 1
+                continue
+            hits.add(i)
+    verb = f"{len(hits)} oración(es) con {label}" if hits else f"ninguna oración con {label}"
+    return _limit(detector, hits, (), verb, negated)
+
+
+def _quote(items: Sequence[str], n: int = 4) -> str:
+    shown = ", ".join(f"«{x}»" for x in items[:n])
+    return shown + ("…" if len(items) > n else "")
+
+
+def _phrases(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool], str]:
+    phrases = [compile_phrase(p) for p in detector.phrases or []]
+    return (lambda s: _any_phrase(s, phrases)), f"alguna frase de {_quote(detector.phrases or [])}"
+
+
+def _lemmas(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool], str]:
+    wanted = {lemma_of_word(w) for w in detector.lemmas or []} | {fold(w) for w in detector.lemmas or []}
+    return (lambda s: any(lem in wanted or tok in wanted for tok, lem in zip(s.tokens, s.lemmas, strict=True))), (
+        f"algún lema de {_quote(detector.lemmas or [])}"
+    )
+
+
+@lru_cache(maxsize=1024)
+def _compiled_regex(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _regex(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool], str]:
+    rx = _compiled_regex(detector.regex or "")
+    return (lambda s: rx.search(fold(s.text)) is not None), f"la expresión /{detector.regex}/"
+
+
+def _number_near(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool], str]:
+    spec: NumberNear = detector.number_near  # type: ignore[assignment]
+    phrases = [compile_phrase(w) for w in spec.words]
+
+    def test(s: Sentence) -> bool:
+        numbers = [n for n in find_numbers(s.tokens) if n.is_kind(spec.kind)]
+        if not numbers:
+            return False
+        anchors = [pos for p in phrases for pos in phrase_positions(s, p)]
+        for n in numbers:
+            bound = _bound_elsewhere(s, n.start, n.end, anchors)
+            if bound:
+                continue
+            for pos in anchors:
+                gap = pos - n.end if pos >= n.end else n.start - pos
+                if gap <= spec.window:
+                    return True
+        return False
+
+    kind = {"any": "un número", "count": "una cantidad", "percent": "un porcentaje", "years": "un número de años"}
+    return test, f"{kind[spec.kind.value]} a ≤{spec.window} palabras de {_quote(spec.words)}"
+
+
+# A number right before one of these nouns counts *them* ("dos ejecutivos de cuenta"), so it
+# cannot be the count of another noun nearby ("cuenta").
+_PEOPLE_NOUNS = {
+    "vendedor", "vendedora", "ejecutivo", "ejecutiva", "kam", "asesor", "asesora", "representante",
+    "entrevistado", "entrevistada", "gerente", "agente",
+}
+
+
+def _bound_elsewhere(s: Sentence, start: int, end: int, anchors: list[int]) -> bool:
+    """The number counts something other than the anchors: "dos ejecutivos", "los dos tienen"."""
+    if end in anchors or end + 1 in anchors and end < len(s.tokens) and s.tokens[end] == "de":
+        return False
+    nxt = s.lemmas[end] if end < len(s.lemmas) else ""
+    if nxt in _PEOPLE_NOUNS or s.tokens[end:end + 1] in (["kam"], ["kams"]):
+        return True
+    before = s.tokens[start - 1] if start > 0 else ""
+    return before in ("los", "las", "ambos", "ambas") and not (nxt and nxt[0].isalpha() and end in anchors)
+
+
+_SENTENCE_PRIMITIVES: dict[str, Callable[[Detector, Scope], tuple[Callable[[Sentence], bool], str]]] = {
+    "phrases": _phrases,
+    "lemmas": _lemmas,
+    "regex": _regex,
+    "number_near": _number_near,
+}
+
+
+# --- people ----------------------------------------------------------------------------------
+
+_ORDINALS = {
+    "primer": 1, "primera": 1, "primero": 1, "segundo": 2, "segunda": 2, "tercer": 3,
+    "tercera": 3, "tercero": 3, "cuarto": 4, "cuarta": 4, "quinto": 5, "quinta": 5,
+}
+_LABEL_NOUNS = {"vendedor", "vendedora", "entrevista", "entrevistado", "entrevistada", "kam", "ejecutivo", "ejecutiva", "asesor", "asesora", "gerente", "representante"}
+_TITLES = {"lic", "ing", "sr", "sra", "srta", "mtro", "mtra", "dr", "dra", "c.p", "cp", "lic.", "ing.", "sr.", "sra."}
+
+
+def _is_name_token(token: str, surface_cap: bool) -> bool:
+    if not surface_cap or len(token) < 3 or not token.isalpha():
+        return False
+    import simplemma
+
+    return not simplemma.is_known(token, lang="es")
+
+
+def _people(spec: People, scope: Scope, detector: Detector) -> Match:
+    context = [compile_phrase(c) for c in spec.context]
+    people: dict[str, int] = {}
+    hits: set[int] = set()
+    for i, s in enumerate(scope.sentences):
+        if not _any_phrase(s, context):
+            continue
+        toks = s.tokens
+        found_here = False
+        for k, tok in enumerate(toks):
+            # "primer vendedor", "segunda entrevista", "vendedor 2", "KAM B"
+            if tok in _ORDINALS and k + 1 < len(toks) and lemma_of_word(toks[k + 1]) in _LABEL_NOUNS:
+                people.setdefault(f"#{_ORDINALS[tok]}", i)
+                found_here = True
+            if lemma_of_word(tok) in _LABEL_NOUNS and k + 1 < len(toks):
+                nxt = toks[k + 1]
+                if nxt.isdigit() and len(nxt) == 1 or nxt in ("a", "b", "c") and s.capitalized[k + 1]:
+                    label = nxt if nxt.isdigit() else str(ord(nxt) - 96)
+                    people.setdefault(f"#{label}", i)
+                    found_here = True
+            # Proper names: a capitalised word unknown to the Spanish lexicon, not sentence-initial
+            # unless a title (Lic., Ing.) or a second capitalised word follows.
+            if _is_name_token(tok, s.capitalized[k]):
+                prev = toks[k - 1] if k > 0 else ""
+                if prev in ("de", "del", "en"):
+                    continue
+                nxt_cap = k + 1 < len(toks) and s.capitalized[k + 1] and toks[k + 1].isalpha()
+                if k == 0 and not nxt_cap:
+                    continue
+                if k > 0 and s.capitalized[k - 1] and toks[k - 1].isalpha() and toks[k - 1] not in _TITLES and k - 1 > 0:
+                    continue  # second word of a name already counted
+                people.setdefault(tok, i)
+                found_here = True
+        if found_here:
+            hits.add(i)
+    fired = len(people) >= spec.at_least
+    names = [p if not p.startswith("#") else f"persona {p[1:]}" for p in people]
+    reason = (
+        f"{len(people)} persona(s) distinta(s) en oraciones sobre {_quote(spec.context)}"
+        + (f": {', '.join(names[:6])}" if names else "")
+        + f" (se piden {spec.at_least})"
+    )
+    return Match(fired, frozenset(hits) if fired else frozenset(), (), reason)
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+_FIGURE_KIND = {
+    FigureKind.IMAGE: FigureKindName.IMAGE,
+    FigureKind.DIAGRAM: FigureKindName.DIAGRAM,
+    FigureKind.CHART: FigureKindName.CHART,
+    FigureKind.SHAPE: FigureKindName.SHAPE,
+    FigureKind.OBJECT: FigureKindName.IMAGE,
+}
+_FIGURE_LABEL = {
+    FigureKindName.IMAGE: "imagen",
+    FigureKindName.DIAGRAM: "SmartArt",
+    FigureKindName.CHART: "gráfico",
+    FigureKindName.SHAPE: "formas o cuadros de texto",
+    FigureKindName.TABLE: "tabla",
+    FigureKindName.LIST: "lista con sangrías",
+}
+
+
+def _figure_items(
+    blocks: Sequence[Block], spec: FigureSpec, skip: frozenset[int] = frozenset()
+) -> list[tuple[int, int, FigureKindName, str]]:
+    """(first block, last block, kind, text) of every figure-like thing in the blocks."""
+    items: list[tuple[int, int, FigureKindName, str]] = []
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        if i in skip:
+            i += 1
+            continue
+        if isinstance(b, Figure):
+            items.append((i, i, _FIGURE_KIND[b.kind], f"{b.description} {b.text}"))
+        elif isinstance(b, Table):
+            if b.n_rows >= spec.min_items and not (b.n_rows == 1 and b.n_cols == 1):
+                text = " ".join(p.text for p in b.iter_paragraphs())
+                items.append((i, i, FigureKindName.TABLE, text))
+        elif isinstance(b, Paragraph) and b.is_list_item:
+            j = i
+            while (
+                j + 1 < len(blocks)
+                and j + 1 not in skip
+                and isinstance(blocks[j + 1], Paragraph)
+                and blocks[j + 1].is_list_item  # type: ignore[union-attr]
+            ):
+                j += 1
+            run = [blocks[k] for k in range(i, j + 1)]
+            levels = {p.list_level for p in run if isinstance(p, Paragraph)}
+            if len(run) >= spec.min_items and len(levels) >= 2:
+                items.append((i, j, FigureKindName.LIST, " ".join(_text(x) for x in run)))
+            i = j
+        i += 1
+    return items
+
+
+def _text(block: Block) -> str:
+    return " ".join(p.text for p in block_paragraphs(block))
+
+
+def _figure(spec: FigureSpec, scope: Scope, detector: Detector) -> Match:
+    wanted = set(spec.kinds)
+    context = [compile_phrase(c) for c in spec.context]
+    n_body = len(scope.blocks)
+    all_blocks = list(scope.blocks) + list(scope.annex)
+    found: list[str] = []
+    hits: set[int] = set()
+    rejected = 0
+    for first, last, kind, text in _figure_items(all_blocks, spec, scope.pasted_blocks):
+        if kind not in wanted:
+            continue
+        where = "" if first < n_body else " (en el anexo)"
+        label = f"[{_FIGURE_LABEL[kind]}{where}: {' '.join(text.split())[:80]}]".replace(": ]", "]")
+        if not context:
+            found.append(label)
+            continue
+        lo, hi = first - spec.window, last + spec.window
+        near = [
+            i for i, s in enumerate(scope.sentences)
+            if lo <= s.block <= hi and _any_phrase(s, context)
+        ]
+        own = any(phrase_positions(_pseudo_sentence(text), p) for p in context)
+        ok = [i for i in near if detector.allow_negated or not is_negated(scope.sentences[i], scope.negations)]
+        if own or ok:
+            found.append(label)
+            hits.update(ok[:1])
+        elif near:
+            rejected += 1
+    kinds = ", ".join(_FIGURE_LABEL[k] for k in spec.kinds)
+    if found:
+        reason = f"{len(found)} figura(s) del tipo {kinds}" + (f" junto a {_quote(spec.context)}" if context else "")
+    else:
+        reason = f"ninguna figura del tipo {kinds}" + (f" junto a {_quote(spec.context)}" if context else "")
+        if rejected:
+            reason += f"; {rejected} descartada(s) porque el texto dice que no se tiene"
+    return Match(bool(found), frozenset(hits), tuple(found), reason)
+
+
+@lru_cache(maxsize=256)
+def _pseudo_sentence(text: str) -> Sentence:
+    from kamgrade.nlp import analyse
+
+    sents = analyse([text[:2000]])
+    tokens = tuple(t for s in sents for t in s.tokens)
+    lemmas = tuple(t for s in sents for t in s.lemmas)
+    caps = tuple(c for s in sents for c in s.capitalized)
+    return Sentence(text, tokens, lemmas, caps, 0)
+
+
+# --- shared terms ----------------------------------------------------------------------------
+
+
+def specific_terms(sentence: Sentence, common: frozenset[str]) -> set[str]:
+    """Numbers and proper names: the facts a later section can take from an earlier one."""
+    out: set[str] = set()
+    for k, (tok, lem) in enumerate(zip(sentence.tokens, sentence.lemmas, strict=True)):
+        if any(c.isdigit() for c in tok):
+            digits = re.sub(r"[^\d]", "", tok)
+            if digits and digits not in {"1", "2", "3", "4"}:
+                out.add(digits)
+        elif k > 0 and sentence.capitalized[k] and tok.isalpha() and len(tok) >= 3 and lem not in common:
+            import simplemma
+
+            if not simplemma.is_known(tok, lang="es"):
+                out.add(tok)
+    return out
+
+
+def _shared_terms(spec: SharedTerms, scope: Scope, detector: Detector) -> Match:
+    other_terms: set[str] = set()
+    for sid in spec.sections:
+        for s in scope.others.get(sid, ()):
+            other_terms |= specific_terms(s, scope.common_terms)
+    # Terms in every section (the company's name) say nothing about building on findings.
+    everywhere = None
+    for sents in scope.others.values():
+        terms: set[str] = set()
+        for s in sents:
+            terms |= specific_terms(s, scope.common_terms)
+        everywhere = terms if everywhere is None else everywhere & terms
+    shared: set[str] = set()
+    hits: set[int] = set()
+    for i, s in enumerate(scope.sentences):
+        if not detector.allow_negated and is_negated(s, scope.negations):
+            continue
+        mine = (specific_terms(s, scope.common_terms) & other_terms) - (everywhere or set())
+        if mine:
+            shared |= mine
+            hits.add(i)
+    fired = len(shared) >= spec.at_least
+    reason = (
+        f"{len(shared)} dato(s) específico(s) compartido(s) con {', '.join(spec.sections)}"
+        + (f": {', '.join(sorted(shared)[:8])}" if shared else "")
+        + f" (se piden {spec.at_least})"
+    )
+    ranked = sorted(hits, key=lambda i: -len(specific_terms(scope.sentences[i], scope.common_terms) & shared))
+    return Match(fired, frozenset(ranked[:3]) if fired else frozenset(), (), reason)
+
+
+# --- combinators -----------------------------------------------------------------------------
+
+
+def _combinator(detector: Detector, scope: Scope) -> Match:
+    kind = detector.kind
+    if kind == "not":
+        assert detector.not_ is not None
+        child = evaluate(detector.not_, scope)
+        return Match(not child.fired, frozenset(), (), f"NO ({child.reason})")
+    children = [evaluate(d, scope) for d in (detector.all or detector.any or detector.near or [])]
+    if kind == "any":
+        fired_children = [c for c in children if c.fired]
+        sentences = frozenset().union(*(c.sentences for c in fired_children)) if fired_children else frozenset()
+        notes = tuple(n for c in fired_children for n in c.notes)
+        reason = "ALGUNO de: " + " | ".join(("✓ " if c.fired else "✗ ") + c.reason for c in children)
+        m = Match(bool(fired_children), sentences, notes, reason)
+    elif kind == "all":
+        ok = all(c.fired for c in children)
+        sentences = frozenset().union(*(c.sentences for c in children)) if ok else frozenset()
+        notes = tuple(n for c in children for n in c.notes) if ok else ()
+        reason = "TODOS: " + " | ".join(("✓ " if c.fired else "✗ ") + c.reason for c in children)
+        m = Match(ok, sentences, notes, reason)
+    else:  # near
+        m = _near(detector, scope, children)
+    if detector.min_matches > 1 and m.fired and len(m.sentences) < detector.min_matches:
+        return Match(False, frozenset(), (), m.reason + f"; se piden {detector.min_matches} oraciones")
+    return m
+
+
+def _near(detector: Detector, scope: Scope, children: list[Match]) -> Match:
+    reason_parts = " | ".join(("✓ " if c.fired else "✗ ") + c.reason for c in children)
+    if not all(c.fired for c in children) or not children:
+        return Match(False, frozenset(), (), f"CERCA (≤{detector.window} oraciones): {reason_parts}")
+    w = detector.window
+    used: set[int] = set()
+    for anchor in sorted(children[0].sentences):
+        group = {anchor}
+        for c in children[1:]:
+            close = [i for i in c.sentences if abs(i - anchor) <= w]
+            if not close:
+                break
+            group.add(min(close, key=lambda i: abs(i - anchor)))
+        else:
+            used |= group
+    fired = bool(used)
+    return Match(fired, frozenset(used), (), f"CERCA (≤{w} oraciones): {reason_parts}" + ("" if fired else "; no coinciden en oraciones cercanas"))

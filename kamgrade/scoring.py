@@ -1,0 +1,66 @@
+"""Score stage: element points and the length policy give each section 0-100; weights give the total.
+
+The policy is the rubric's (`scoring:`), documented in the README:
+- content = points of the elements met / points of all elements x 100;
+- proportional: score = content x min(1, net length / minimum), never below `length_floor`;
+- threshold: score = content x short_factor when the section is under its minimum;
+- none: length is reported but never changes the score;
+- a section that was not found scores 0; total = sum(weight x score) / 100.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kamgrade.rubric.model import Level, LengthPolicy, Rubric, Scoring
+
+
+@dataclass(frozen=True, slots=True)
+class SectionScore:
+    content: float
+    length_factor: float
+    score: float
+    notes: tuple[str, ...]
+
+
+def length_factor(policy: Scoring, measured: float, minimum: float) -> float:
+    if minimum <= 0 or measured >= minimum or policy.length_policy is LengthPolicy.NONE:
+        return 1.0
+    if policy.length_policy is LengthPolicy.THRESHOLD:
+        return policy.short_factor
+    return max(policy.length_floor, measured / minimum)
+
+
+def score_section(
+    policy: Scoring, earned: float, possible: float, cuartillas: float, min_cuartillas: float
+) -> SectionScore:
+    content = 100.0 * earned / possible if possible > 0 else 0.0
+    factor = length_factor(policy, cuartillas, min_cuartillas)
+    notes: list[str] = []
+    if earned < possible:
+        notes.append(f"Elementos: {earned:g} de {possible:g} puntos ({content:.0f}/100).")
+    if factor < 1.0:
+        pct = 100 * cuartillas / min_cuartillas if min_cuartillas else 100
+        if policy.length_policy is LengthPolicy.THRESHOLD:
+            notes.append(
+                f"La sección tiene {cuartillas:.2f} de {min_cuartillas:g} cuartillas ({pct:.0f} % del mínimo): "
+                f"la calificación se multiplica por {factor:.2f}."
+            )
+        else:
+            notes.append(
+                f"La sección tiene {cuartillas:.2f} de {min_cuartillas:g} cuartillas ({pct:.0f} % del mínimo): "
+                f"la calificación de contenido se multiplica por {factor:.2f}."
+            )
+    return SectionScore(content, factor, max(0.0, min(100.0, content * factor)), tuple(notes))
+
+
+def total_score(rubric: Rubric, section_scores: dict[str, float]) -> float:
+    return sum(s.weight * section_scores.get(s.id, 0.0) for s in rubric.sections) / 100.0
+
+
+def level_for(levels: list[Level], score: float) -> Level | None:
+    """The highest level whose band the score reaches."""
+    for level in sorted(levels, key=lambda lv: -lv.min_score):
+        if score >= level.min_score:
+            return level
+    return None
