@@ -35,18 +35,24 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-import docx
-from docx.document import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml.parser import oxml_parser
-from docx.shared import Inches, Pt, RGBColor
-from lxml import etree
+if __name__ == "__main__":
+    # Run as a script, sys.path[0] is tests/, whose docx/ test package would shadow python-docx.
+    _HERE = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+    sys.path.insert(0, str(_HERE.parent))
 
-from kamgrade.textnorm import count_characters, count_words
+import docx  # noqa: E402
+from docx.document import Document as DocxDocument  # noqa: E402
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK  # noqa: E402
+from docx.opc.constants import CONTENT_TYPE as CT  # noqa: E402
+from docx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: E402
+from docx.opc.packuri import PackURI  # noqa: E402
+from docx.opc.part import Part  # noqa: E402
+from docx.oxml.parser import oxml_parser  # noqa: E402
+from docx.shared import Inches, Pt, RGBColor  # noqa: E402
+from lxml import etree  # noqa: E402
+
+from kamgrade.textnorm import count_characters, count_words  # noqa: E402
 
 __all__ = [
     "BLOCK_KINDS",
@@ -96,7 +102,7 @@ BLOCK_KINDS: dict[str, frozenset[str]] = {
     "page_break": frozenset(),
     "pasted_prompt": frozenset({"as"}),  # added: "bullets" (default) | "paragraphs"
 }
-_TOP_KEYS = frozenset({"file", "application", "headings", "student", "blocks"})
+_TOP_KEYS = frozenset({"file", "application", "headings", "student", "blocks", "prompts"})
 
 # The assignment's bullets for each section, verbatim from the prompt (seed 003): the question
 # sub-bullets where the section has them, else its instructions. `pasted_prompt: sN` pastes these.
@@ -243,6 +249,10 @@ def _validate(spec: dict[str, Any], where: str = "spec") -> None:
     blocks = spec.get("blocks")
     if not isinstance(blocks, list):
         raise SpecError(f"{where}: `blocks:` must be a list of blocks")
+    prompts = spec.get("prompts") or {}
+    if not isinstance(prompts, dict) or not all(isinstance(v, list) for v in prompts.values()):
+        raise SpecError(f"{where}: `prompts:` maps section ids to lists of pasted lines")
+    known_prompts = {*PROMPT_BULLETS, *map(str, prompts)}
     seen: set[str] = set()
     for i, block in enumerate(blocks):
         at = f"{where}: blocks[{i}]"
@@ -254,10 +264,10 @@ def _validate(spec: dict[str, Any], where: str = "spec") -> None:
             if "title" not in block:
                 raise SpecError(f"{at}: section {sid!r} needs a `title:`")
             seen.add(sid)
-        if kind == "pasted_prompt" and str(block["pasted_prompt"]) not in PROMPT_BULLETS:
+        if kind == "pasted_prompt" and str(block["pasted_prompt"]) not in known_prompts:
             raise SpecError(
-                f"{at}: no prompt for {block['pasted_prompt']!r}; "
-                f"use one of {sorted(PROMPT_BULLETS)}"
+                f"{at}: no prompt for {block['pasted_prompt']!r}; use one of "
+                f"{sorted(known_prompts)} or give its lines under the top-level `prompts:`"
             )
         if kind == "pasted_prompt" and block.get("as", "bullets") not in ("bullets", "paragraphs"):
             raise SpecError(f"{at}: pasted_prompt `as:` is 'bullets' or 'paragraphs'")
@@ -318,15 +328,19 @@ def heading_text(form: str, title: str, number: int | str | None = None) -> str:
     return text
 
 
-def _prompt_texts(block: dict[str, Any]) -> tuple[str, ...]:
-    return PROMPT_BULLETS[str(block["pasted_prompt"])]
+def _prompts(spec: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """PROMPT_BULLETS, with the spec's own `prompts:` (another activity's questions) on top."""
+    own = spec.get("prompts") or {}
+    return {**PROMPT_BULLETS, **{str(k): tuple(str(t) for t in v) for k, v in own.items()}}
 
 
 def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _countable_texts(kind: str, block: dict[str, Any]) -> list[str]:
+def _countable_texts(
+    kind: str, block: dict[str, Any], prompts: dict[str, tuple[str, ...]]
+) -> list[str]:
     """The paragraphs/cells of a block that count as body text, one string each."""
     value = block[kind]
     if kind in ("subheading", "cover"):
@@ -343,7 +357,7 @@ def _countable_texts(kind: str, block: dict[str, Any]) -> list[str]:
     if kind == "image":
         return [str(block["caption"])] if block.get("caption") else []
     if kind == "pasted_prompt":
-        return list(_prompt_texts(block))
+        return list(prompts[str(block["pasted_prompt"])])
     # toc (field result, not body), deleted_p, smartart, page_break: nothing countable.
     return []
 
@@ -361,6 +375,7 @@ def compute_truth(spec: dict[str, Any]) -> dict[str, Any]:
     form = spec.get("headings", "word-styles")
     truth: dict[str, Any] = {}
     current: dict[str, Any] | None = None
+    prompts = _prompts(spec)
     for block in _expanded_blocks(spec):
         kind = _block_kind(block, "spec")
         if kind == "section":
@@ -384,7 +399,7 @@ def compute_truth(spec: dict[str, Any]) -> dict[str, Any]:
             continue
         if current is None:
             continue
-        texts = _countable_texts(kind, block)
+        texts = _countable_texts(kind, block, prompts)
         words = sum(count_words(t) for t in texts)
         chars = sum(count_characters(t) for t in texts)
         current["words"] += words
@@ -533,6 +548,7 @@ class _Renderer:
         self.spec = spec
         self.form: str = spec.get("headings", "word-styles")
         self.blocks = _expanded_blocks(spec)
+        self.prompts = _prompts(spec)
         student = spec.get("student") or {}
         self.author = str(student.get("name") or "Estudiante")
         self.doc = docx.Document()
@@ -635,7 +651,8 @@ class _Renderer:
                         bookmark=f"_Toc{212000000 + len(entries) * 7:09d}",
                     )
                 )
-            words_on_page += sum(count_words(t) for t in _countable_texts(kind, block)) + 8
+            texts = _countable_texts(kind, block, self.prompts)
+            words_on_page += sum(count_words(t) for t in texts) + 8
             page += words_on_page // _WORDS_PER_PAGE
             words_on_page %= _WORDS_PER_PAGE
         return entries
@@ -849,7 +866,7 @@ class _Renderer:
         self._list(items, "bullet" if block.get("bullets") else None, restart=True)
 
     def _block_pasted_prompt(self, block: dict[str, Any]) -> None:
-        texts = ((0, t) for t in _prompt_texts(block))
+        texts = ((0, t) for t in self.prompts[str(block["pasted_prompt"])])
         as_bullets = block.get("as", "bullets") == "bullets"
         self._list(texts, "bullet" if as_bullets else None, restart=False)
 
