@@ -46,12 +46,21 @@ from markupsafe import Markup
 
 from kamgrade import __version__
 from kamgrade.errors import ExitCode, KamgradeError
-from kamgrade.outcome import ElementOutcome, SectionOutcome, SubmissionOutcome
+from kamgrade.outcome import (
+    DocumentStats,
+    ElementOutcome,
+    RubricRef,
+    SectionOutcome,
+    Student,
+    SubmissionError,
+    SubmissionOutcome,
+)
 from kamgrade.rubric.model import LengthUnit, Rubric
 
 __all__ = [
     "FORMATS",
     "TemplateProblem",
+    "check_templates",
     "default_templates_dir",
     "escape_markup",
     "feedback_basename",
@@ -59,6 +68,7 @@ __all__ = [
     "markup_to_docx",
     "render_feedback",
     "trim_quote",
+    "warm_up",
 ]
 
 FORMATS: Final = ("md", "html", "docx")
@@ -520,6 +530,99 @@ def render_feedback(
         "html": html.encode("utf-8"),
         "docx": markup_to_docx(lines, title=title, author="kamgrade", reference=reference),
     }
+
+
+def check_templates(rubric: Rubric, templates_dir: Path | None = None) -> None:
+    """Render a made-up graded and error outcome for `rubric`; raise `TemplateProblem` if any
+    template is broken. Call it once before a batch so a typo stops the run at the start with
+    one message, instead of failing for every student.
+    """
+    for sample in _sample_outcomes(rubric):
+        render_feedback(sample, rubric, templates_dir)
+
+
+def warm_up() -> None:
+    """Compile the default templates (the batch calls this before starting its workers)."""
+    for html in (False, True):
+        env = _environment(None, html)
+        for stem in ("feedback", "error"):
+            for fmt in FORMATS:
+                if (fmt == "html") == html:
+                    try:
+                        env.get_template(f"{stem}.{fmt}.j2")
+                    except jinja2.TemplateError:
+                        pass  # reported with file and line when actually rendered
+
+
+def _sample_outcomes(rubric: Rubric) -> tuple[SubmissionOutcome, SubmissionOutcome]:
+    """Every branch a template has: met and missing elements, a short and a missing section."""
+    ref = RubricRef(id=rubric.id, version=rubric.version, sha256="", path="")
+    level = rubric.levels[0] if rubric.levels else None
+    sections = []
+    last = len(rubric.sections) - 1
+    for index, spec in enumerate(rubric.sections):
+        found = index != last or last == 0
+        elements = tuple(
+            ElementOutcome(
+                id=e.id,
+                description=e.description,
+                met=found and i % 2 == 0,
+                points=e.points if found and i % 2 == 0 else 0.0,
+                max_points=e.points,
+                evidence=("Ejemplo de oración del estudiante.",) if found and i % 2 == 0 else (),
+                feedback=(e.feedback_met or "") if found and i % 2 == 0 else e.feedback_missing,
+                explanation="",
+            )
+            for i, e in enumerate(spec.elements)
+        )
+        sections.append(
+            SectionOutcome(
+                id=spec.id,
+                title=spec.title,
+                found=found,
+                heading=spec.title if found else None,
+                confidence=1.0 if found else 0.0,
+                heading_reason="",
+                words=100 if found else 0,
+                characters=600 if found else 0,
+                prompt_words=10 if found else 0,
+                prompt_characters=60 if found else 0,
+                cuartillas=0.4 if found else 0.0,
+                min_cuartillas=spec.min_cuartillas,
+                length_ok=not found or spec.min_cuartillas <= 0.4,
+                length_factor=0.5 if found else 0.0,
+                content_score=50.0 if found else 0.0,
+                score=25.0 if found else 0.0,
+                weight=spec.weight,
+                level=level.name if level else None,
+                level_descriptor=level.descriptor if level else None,
+                figures=0,
+                tables=0,
+                elements=elements,
+                notes=("Ejemplo de nota.",) if found else (),
+            )
+        )
+    student = Student(name="Estudiante de prueba", id="A0000000")
+    graded = SubmissionOutcome(
+        file="ejemplo.docx",
+        student=student,
+        status="graded",
+        rubric=ref,
+        total=25.0,
+        level=level.name if level else None,
+        summary=rubric.overall_feedback[0].text if rubric.overall_feedback else None,
+        warnings=("Ejemplo de aviso.",),
+        document=DocumentStats(words=100, paragraphs=5, tables=0, figures=0, characters=600),
+        sections=tuple(sections),
+    )
+    error = SubmissionOutcome(
+        file="ejemplo.docx",
+        student=student,
+        status="error",
+        rubric=ref,
+        error=SubmissionError(code="corrupt", message="ejemplo de mensaje de error."),
+    )
+    return graded, error
 
 
 REFERENCE_DOCX: Final = "feedback.reference.docx"

@@ -17,6 +17,7 @@ from kamgrade.errors import ExitCode, KamgradeError
 from kamgrade.feedback import (
     FIXED_DATE,
     TemplateProblem,
+    check_templates,
     default_templates_dir,
     escape_markup,
     feedback_basename,
@@ -24,6 +25,7 @@ from kamgrade.feedback import (
     markup_to_docx,
     render_feedback,
     trim_quote,
+    warm_up,
 )
 from kamgrade.outcome import (
     DocumentStats,
@@ -594,6 +596,19 @@ def test_a_templates_dir_that_does_not_exist_is_a_clear_error(
 ) -> None:
     with pytest.raises(TemplateProblem, match="la carpeta de plantillas no existe"):
         render_feedback(full_outcome(), rubric, tmp_path / "no_existe")
+
+
+def test_check_templates_accepts_the_defaults(rubric: Rubric) -> None:
+    warm_up()
+    check_templates(rubric)
+
+
+def test_check_templates_finds_a_typo_before_any_student_is_graded(
+    tmp_path: Path, rubric: Rubric
+) -> None:
+    (tmp_path / "error.md.j2").write_text("{{ error.mensaje }}\n", encoding="utf-8")
+    with pytest.raises(TemplateProblem, match=r"error\.md\.j2, línea 1.*«mensaje» no existe"):
+        check_templates(rubric, tmp_path)
 
 
 # --------------------------------------------------------------------------- helpers
