@@ -178,10 +178,13 @@ def _validate_text(text: str, name: str) -> tuple[Rubric | None, list[RubricProb
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as e:
-        for err in e.errors(include_url=False):
+        errors = [err for err in e.errors(include_url=False) if err["loc"] or err["type"] != "value_error"]
+        # (the rubric-wide value_error repeats the semantic checks reported below with places)
+        misspelt = _misspelt_keys(errors)
+        for err in errors:
             loc = tuple(err["loc"])
-            if err["type"] == "value_error" and not loc:
-                continue  # the rubric-wide checks, reported below with their own places
+            if err["type"] == "missing" and loc in misspelt:
+                continue  # "clave desconocida `wieght`. ¿Quisiste decir `weight`?" says it all
             line, col = _position(raw, loc, at_key=err["type"] == "extra_forbidden")
             located.append((line, col, RubricProblem(name, line, col, _message(err, data))))
     for loc, message in semantic_problems(data):
@@ -190,6 +193,20 @@ def _validate_text(text: str, name: str) -> tuple[Rubric | None, list[RubricProb
     located.sort(key=lambda t: (t[0], t[1]))
     problems = [p for _, _, p in located]
     return (rubric if not problems else None), problems
+
+
+def _misspelt_keys(errors: list[Any]) -> set[Loc]:
+    """Locs of required keys that are missing because the author misspelt them."""
+    found: set[Loc] = set()
+    for err in errors:
+        if err["type"] != "extra_forbidden":
+            continue
+        loc = tuple(err["loc"])
+        parent = _model_at(loc[:-1])
+        hint = _closest(str(loc[-1]), _keys(parent)) if parent is not None else None
+        if hint is not None:
+            found.add(loc[:-1] + (hint,))
+    return found
 
 
 # --- locating ------------------------------------------------------------------------------
