@@ -111,10 +111,12 @@ class Detector(_Strict):
     phrases: list[str] | None = Field(None, description="Alguna de estas frases (sin acentos ni mayúsculas; admite lemas y '*' al final).")
     lemmas: list[str] | None = Field(None, description="Alguna palabra cuyo lema sea uno de estos.")
     regex: str | None = Field(None, description="Expresión regular sobre la oración en minúsculas y sin acentos.")
-    number_near: NumberNear | None = None
-    people: People | None = None
-    figure: FigureSpec | None = None
-    shared_terms: SharedTerms | None = None
+    number_near: NumberNear | None = Field(None, description="Un número (cifra o palabra) cerca de alguna de estas palabras.")
+    people: People | None = Field(None, description="Al menos N personas distintas mencionadas en contexto.")
+    figure: FigureSpec | None = Field(None, description="Una imagen, diagrama, gráfica, forma, tabla o lista en la sección.")
+    shared_terms: SharedTerms | None = Field(
+        None, description="Términos específicos (nombres, cifras) compartidos con otras secciones."
+    )
     all: list[Detector] | None = Field(None, description="Todos los detectores encuentran algo en la sección.")
     any: list[Detector] | None = Field(None, description="Al menos uno encuentra algo.")
     not_: Detector | None = Field(None, alias="not", description="Se cumple cuando el detector no encuentra nada.")
@@ -193,7 +195,7 @@ class Section(_Strict):
     aliases: list[str] = Field(default_factory=list, description="Otras formas del encabezado.")
     weight: float = Field(gt=0, le=100, description="Peso en la calificación total; los pesos suman 100.")
     min_cuartillas: float = Field(0, ge=0, description="Extensión mínima en cuartillas (0: sin mínimo).")
-    elements: list[Element] = Field(min_length=1)
+    elements: list[Element] = Field(min_length=1, description="Lo que la sección debe contener; al menos uno.")
     levels: list[Level] | None = Field(
         None, description="Niveles de desempeño propios de esta sección; si faltan, se usan los de la rúbrica."
     )
