@@ -19,8 +19,11 @@ _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th",
                "table", "ul", "ol", "blockquote", "pre", "section", "article", "title", "dt",
                "dd", "hr"}
 _SKIP_TAGS = {"script", "style", "head", "noscript", "template", "object", "iframe"}
-_HTML_PARSER = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
-                                    huge_tree=False)
+
+
+def _html_parser(encoding: str | None) -> lxml.html.HTMLParser:
+    return lxml.html.HTMLParser(encoding=encoding, no_network=True, remove_comments=True,
+                                remove_pis=True, huge_tree=False)
 
 
 def chunk_texts(pkg: Package, target: str | None) -> list[str]:
@@ -62,8 +65,16 @@ def html_texts(data: bytes) -> list[str]:
     """Block-level texts of an HTML document, in order; nested blocks are not repeated."""
     if not data.strip():
         return []
+    encoding: str | None = None
+    if b"charset" not in data[:4096].lower():
+        # Without a declared charset libxml2 assumes Latin-1; Word writes UTF-8 or cp1252.
+        try:
+            data.decode("utf-8")
+            encoding = "utf-8"
+        except UnicodeDecodeError:
+            encoding = "windows-1252"
     try:
-        root = lxml.html.fromstring(data, parser=_HTML_PARSER)
+        root = lxml.html.fromstring(data, parser=_html_parser(encoding))
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return []
     body = root.find("body")

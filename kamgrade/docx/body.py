@@ -56,6 +56,27 @@ MC_ALT, MC_CHOICE, MC_FALLBACK = (f"{{{MC}}}{t}" for t in ("AlternateContent", "
                                                          "Fallback"))
 M_OMATH, M_OMATHPARA, M_T = (f"{{{M}}}{t}" for t in ("oMath", "oMathPara", "t"))
 
+_T_B = _w("b")
+_T_CAPS = _w("caps")
+_T_DOCPARTGALLERY = _w("docPartGallery")
+_T_DOCPARTOBJ = _w("docPartObj")
+_T_FLDCHARTYPE = _w("fldCharType")
+_T_ILVL = _w("ilvl")
+_T_INSTR = _w("instr")
+_T_JC = _w("jc")
+_T_NUMID = _w("numId")
+_T_NUMPR = _w("numPr")
+_T_OUTLINELVL = _w("outlineLvl")
+_T_PSTYLE = _w("pStyle")
+_T_PAGEBREAKBEFORE = _w("pageBreakBefore")
+_T_RSTYLE = _w("rStyle")
+_T_SDTPR = _w("sdtPr")
+_T_SZ = _w("sz")
+_T_TBLPR = _w("tblPr")
+_T_TBLSTYLE = _w("tblStyle")
+_T_TRPR = _w("trPr")
+_T_TYPE = _w("type")
+
 # Descend into these run containers (§17.5 structured document tags, §17.16 fields, §17.13.5
 # revisions: w:ins and w:moveTo content is part of the current text).
 _INLINE_CONTAINERS = {W_HYPERLINK, W_SMARTTAG, W_CUSTOMXML, W_FLDSIMPLE, W_INS, W_MOVETO,
@@ -159,7 +180,7 @@ class Walker:
     def table(self, tbl: etree._Element, toc: bool) -> Table:
         rows: list[tuple[Cell, ...]] = []
         for tr in _children(tbl, W_TR):
-            trpr = tr.find(_w("trPr"))
+            trpr = tr.find(_T_TRPR)
             if trpr is not None and trpr.find(W_DEL) is not None:
                 continue  # §17.13.5.12: a deleted table row
             cells = []
@@ -176,7 +197,7 @@ class Walker:
                         paragraphs.extend(b.paragraphs)
                 cells.append(Cell(tuple(paragraphs), tuple(tables)))
             rows.append(tuple(cells))
-        style_el = tbl.find(f"{_w('tblPr')}/{_w('tblStyle')}")
+        style_el = tbl.find(f"{_T_TBLPR}/{_T_TBLSTYLE}")
         style = self.styles.name(style_el.get(W_VAL)) if style_el is not None else None
         return Table(tuple(rows), style_name=style)
 
@@ -197,30 +218,30 @@ class Walker:
         if ppr is not None:
             for c in ppr:
                 tag = c.tag
-                if tag == _w("pStyle"):
+                if tag == _T_PSTYLE:
                     style_id = c.get(W_VAL)
-                elif tag == _w("outlineLvl"):
+                elif tag == _T_OUTLINELVL:
                     direct_outline = _int(c.get(W_VAL))
                     if direct_outline is None:
                         direct_outline = -1
-                elif tag == _w("numPr"):
-                    n = c.find(_w("numId"))
-                    lv = c.find(_w("ilvl"))
+                elif tag == _T_NUMPR:
+                    n = c.find(_T_NUMID)
+                    lv = c.find(_T_ILVL)
                     num_id = n.get(W_VAL) if n is not None else None
                     ilvl = _int(lv.get(W_VAL)) if lv is not None else None
                     if num_id is None and ilvl is not None:
                         num_id = "__style__"
-                elif tag == _w("jc"):
+                elif tag == _T_JC:
                     centered = c.get(W_VAL) == "center"
-                elif tag == _w("pageBreakBefore"):
+                elif tag == _T_PAGEBREAKBEFORE:
                     pbb = on(c)
                 elif tag == W_RPR:
                     mark_deleted = c.find(W_DEL) is not None or c.find(W_MOVEFROM) is not None
                 elif tag == W_SECTPR:
-                    typ = c.find(_w("type"))
+                    typ = c.find(_T_TYPE)
                     section_break = typ is None or typ.get(W_VAL) != "continuous"
         style = self.styles.get(style_id or self.styles.default_paragraph)
-        st = _Para(style=style, toc=toc or is_toc_name(style.name))
+        st = _Para(style=style, toc=toc or is_toc_name(style.name) or self._in_toc_field())
         st.break_here = self._take_break() or bool(pbb if pbb is not None
                                                    else style.page_break_before)
         self._inline(p, st)
@@ -275,7 +296,7 @@ class Walker:
             if tag == W_R:
                 self._run(child, st)
             elif tag in _INLINE_CONTAINERS:
-                if tag == W_FLDSIMPLE and (child.get(_w("instr")) or "").strip().upper(
+                if tag == W_FLDSIMPLE and (child.get(_T_INSTR) or "").strip().upper(
                 ).startswith("TOC"):
                     st.toc = True
                 self._inline(child, st)
@@ -298,6 +319,9 @@ class Walker:
                 st.parts.append(" ")
             st.parts.append(" ".join(texts))
 
+    def _in_toc_field(self) -> bool:
+        return any(f.instr.lstrip().upper().startswith("TOC") for f in self.fields)
+
     def _suppressed(self) -> bool:
         return any(not f.in_result for f in self.fields)
 
@@ -314,7 +338,7 @@ class Walker:
             elif tag == W_TAB or tag == W_PTAB:
                 st.parts.append(" ")
             elif tag == W_BR:
-                if c.get(_w("type")) == "page":
+                if c.get(_T_TYPE) == "page":
                     if any(p.strip() for p in st.parts):
                         st.break_after = True
                     else:
@@ -343,11 +367,11 @@ class Walker:
             added = "".join(st.parts[before:])
             if added.strip():
                 self._run_format(rpr, st)
-        if self.fields and any(f.instr.lstrip().upper().startswith("TOC") for f in self.fields):
+        if self.fields and self._in_toc_field():
             st.toc = True
 
     def _field_char(self, c: etree._Element, st: _Para) -> None:
-        kind = c.get(_w("fldCharType"))
+        kind = c.get(_T_FLDCHARTYPE)
         if kind == "begin":
             if len(self.fields) < 64:
                 self.fields.append(_Field())
@@ -365,14 +389,14 @@ class Walker:
         if rpr is not None:
             for c in rpr:
                 tag = c.tag
-                if tag == _w("b"):
+                if tag == _T_B:
                     bold = on(c)
-                elif tag == _w("caps"):
+                elif tag == _T_CAPS:
                     caps = on(c)
-                elif tag == _w("sz"):
+                elif tag == _T_SZ:
                     n = _int(c.get(W_VAL))
                     size = n / 2 if n is not None and 0 < n < 4000 else None
-                elif tag == _w("rStyle"):
+                elif tag == _T_RSTYLE:
                     cs = self.styles.get(c.get(W_VAL))
                     bold = cs.bold if bold is None else bold
                     caps = cs.caps if caps is None else caps
@@ -472,7 +496,7 @@ def _description(el: etree._Element) -> str:
 
 
 def _is_toc_sdt(sdt: etree._Element) -> bool:
-    gallery = sdt.find(f"{_w('sdtPr')}/{_w('docPartObj')}/{_w('docPartGallery')}")
+    gallery = sdt.find(f"{_T_SDTPR}/{_T_DOCPARTOBJ}/{_T_DOCPARTGALLERY}")
     return gallery is not None and "contents" in (gallery.get(W_VAL) or "").lower()
 
 
