@@ -24,6 +24,11 @@ def _fail_rubric(error: Any) -> NoReturn:
     sys.exit(_BAD_RUBRIC)
 
 
+def _interactive() -> bool:
+    """Whether `rubric new` may ask questions (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
 def _load(path: Path) -> Any:
     from kamgrade.errors import RubricError
     from kamgrade.rubric import load_rubric
@@ -107,7 +112,7 @@ def new(
     from kamgrade.rubric import load_rubric_text
     from kamgrade.rubric.scaffold import SectionDraft, parse_section_flag, scaffold_rubric, slug
 
-    interactive = sys.stdin.isatty()
+    interactive = _interactive()
     if not title:
         if not interactive:
             raise click.UsageError("falta --title (el título de la actividad)")
