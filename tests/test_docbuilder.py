@@ -442,3 +442,61 @@ def test_feature_specs_cover_every_construct_of_the_spec_format() -> None:
     assert {"cover", "toc", "heading", "section", "subheading", "p", "deleted_p", "bullets",
             "numbered", "indented", "table", "image", "smartart", "textboxes", "page_break",
             "pasted_prompt", "footnote", "inserted", "deleted"} <= kinds  # fmt: skip
+
+
+# --- the .docx agrees with its truth ------------------------------------------------------
+
+W = "{%s}" % NS["w"]
+
+
+def _paragraph_texts(data: bytes) -> list[str]:
+    """A deliberately naive walk (not kamgrade's reader): body paragraphs and table cells in
+    order, w:t only (never w:delText or field codes), text boxes from the mc:Choice branch
+    only, the TOC content control skipped."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = etree.fromstring(z.read("word/document.xml")).find("w:body", NS)
+    texts: list[str] = []
+
+    def paragraph(p: etree._Element) -> None:
+        own = [
+            t.text or ""
+            for t in p.iter(f"{W}t")
+            if not t.xpath("ancestor::w:txbxContent", namespaces=NS)
+        ]
+        texts.append("".join(own))
+        for box in p.xpath(".//mc:Choice//w:txbxContent/w:p", namespaces=NS):
+            texts.append("".join(t.text or "" for t in box.iter(f"{W}t")))
+
+    for child in body:
+        if child.tag == f"{W}p":
+            paragraph(child)
+        elif child.tag == f"{W}tbl":
+            for p in child.iter(f"{W}p"):
+                paragraph(p)
+    return texts
+
+
+@pytest.mark.parametrize("name", list(all_fixture_specs()))
+def test_truth_matches_a_naive_walk_of_the_built_document(name: str) -> None:
+    spec = all_fixture_specs()[name]
+    built = build_docx(spec)
+    form = spec["headings"]
+    sections = {v["heading"]: sid for sid, v in built.truth.items() if sid != "student"}
+    others = {heading_text(form, b["heading"]) for b in spec["blocks"] if "heading" in b}
+    others.add("Desarrollo")
+    counts: dict[str, list[int]] = {}
+    current = None
+    for text in _paragraph_texts(built.data):
+        if text in sections:
+            current = sections[text]
+            counts[current] = [0, 0]
+        elif text in others:
+            current = None
+        elif current is not None:
+            counts[current][0] += count_words(text)
+            counts[current][1] += count_characters(text)
+    expected = {
+        sid: [built.truth[sid]["words"], built.truth[sid]["characters"]]
+        for sid in sections.values()
+    }
+    assert counts == expected
