@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from kamgrade.checks.detectors import Scope, evaluate
+from kamgrade.checks.detectors import Scope, evaluate, is_negated
 from kamgrade.cover import student_from_cover
 from kamgrade.errors import ErrorCode, UnreadableSubmission
-from kamgrade.measure import is_pasted, measure_blocks
+from kamgrade.measure import is_pasted, measure_blocks, pasted_fragments
 from kamgrade.model import Block, DocModel, Figure, Paragraph, Table, block_paragraphs
 from kamgrade.nlp import Sentence, analyse
 from kamgrade.outcome import (
@@ -61,7 +61,8 @@ def _sentences(blocks: Sequence[Block], rubric: Rubric, offset: int = 0) -> list
             if line.strip():
                 texts.append(line)
                 where.append(i + offset)
-    return [s for s in analyse(texts, where) if not is_pasted(s.text, rubric)]
+    suspects = {where[k] for k, t in enumerate(texts) if pasted_fragments(t, rubric)}
+    return [s for s in analyse(texts, where) if s.block not in suspects or not is_pasted(s.text, rubric)]
 
 
 def _trim(text: str) -> str:
@@ -93,8 +94,10 @@ def _grade_section(
             section.min_cuartillas, False, 0.0, 0.0, 0.0, section.weight, None, None, 0, 0, elements,
             (f"No se encontró la sección «{section.title}»: vale 0 puntos.",),
         )
+    own = tuple(sentences[section.id])
     scope = Scope(
-        sentences=tuple(sentences[section.id]),
+        sentences=own,
+        negated=frozenset(i for i, s in enumerate(own) if is_negated(s, rubric.negations)),
         blocks=located.body,
         annex=located.annex,
         others={k: tuple(v) for k, v in sentences.items() if k != section.id},

@@ -60,9 +60,10 @@ def prompt_fragments(prompt: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _pasted(text: str, prompt: tuple[str, ...]) -> list[str]:
-    if not prompt:
-        return []
+@lru_cache(maxsize=8192)
+def _pasted(text: str, prompt: tuple[str, ...]) -> tuple[str, ...]:
+    if not prompt or count_words(text) < MIN_PASTE_WORDS:
+        return ()
     found = []
     for frag in _fragments(text):
         if count_words(frag) < MIN_PASTE_WORDS:
@@ -71,7 +72,7 @@ def _pasted(text: str, prompt: tuple[str, ...]) -> list[str]:
         hit = process.extractOne(folded, prompt, scorer=fuzz.ratio, score_cutoff=PASTE_CUTOFF)
         if hit is not None:
             found.append(frag)
-    return found
+    return tuple(found)
 
 
 def measure_blocks(blocks: Sequence[Block], rubric: Rubric) -> Length:
@@ -88,6 +89,11 @@ def measure_blocks(blocks: Sequence[Block], rubric: Rubric) -> Length:
                 pwords += count_words(frag)
                 pchars += count_characters(frag)
     return Length(words, chars, min(pwords, words), min(pchars, chars), tuple(pasted))
+
+
+def pasted_fragments(text: str, rubric: Rubric) -> tuple[str, ...]:
+    """The fragments of a paragraph copied from the prompt."""
+    return _pasted(text, prompt_fragments(rubric.prompt))
 
 
 def is_pasted(sentence: str, rubric: Rubric) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kamgrade.textnorm import fold
+from kamgrade.textnorm import fold, fold_token
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -32,6 +32,10 @@ class Sentence:
     lemmas: tuple[str, ...]  # accent-folded lemmas aligned with `tokens`
     capitalized: tuple[bool, ...]  # the surface token starts with an upper-case letter
     block: int  # index of the block (within the section) the sentence comes from
+    words: tuple[int, ...] = ()  # positions of tokens holding a letter, digit or "%"
+    vocab: frozenset[str] = frozenset()  # every token and lemma, for quick rejection
+    joined: str = ""  # " tok tok … | lem lem … " for prefix look-ups
+    aligned: str = ""  # " tok\x01lem tok\x01lem … ": one regex matches a phrase on words or lemmas
 
     @property
     def folded(self) -> str:
@@ -86,16 +90,18 @@ def analyse(paragraphs: Sequence[str] | Iterable[str], blocks: Sequence[int] | N
             toks = [t.text for t in sent if not t.is_space]
             if not toks:
                 continue
-            folded = tuple(fold(t) for t in toks)
+            folded = tuple(fold_token(t) for t in toks)
             lemmas = tuple(lemma(f, t.lower()) for f, t in zip(folded, toks, strict=True))
             caps = tuple(t[:1].isupper() for t in toks)
-            out.append(
-                Sentence(
-                    text=" ".join(sent.text.split()),
-                    tokens=folded,
-                    lemmas=lemmas,
-                    capitalized=caps,
-                    block=block,
-                )
-            )
+            out.append(make_sentence(" ".join(sent.text.split()), folded, lemmas, caps, block))
     return out
+
+
+def make_sentence(
+    text: str, tokens: tuple[str, ...], lemmas: tuple[str, ...], capitalized: tuple[bool, ...], block: int
+) -> Sentence:
+    words = tuple(i for i, t in enumerate(tokens) if t == "%" or _WORDLIKE.search(t))
+    joined = " " + " ".join(tokens[i] for i in words) + " | " + " ".join(lemmas[i] for i in words) + " "
+    aligned = " " + " ".join(f"{tokens[i]}\x01{lemmas[i]}" for i in words) + " "
+    vocab = frozenset(tokens) | frozenset(lemmas)
+    return Sentence(text, tokens, lemmas, capitalized, block, words, vocab, joined, aligned)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kamgrade.model import Block, Figure, FigureKind, Paragraph, Table, block_paragraphs
-from kamgrade.nlp import Sentence, lemma_of_word
+from kamgrade.nlp import Sentence, lemma_of_word, make_sentence
 from kamgrade.numbers import find_numbers
 from kamgrade.rubric.model import Detector, FigureKindName, FigureSpec, NumberNear, People, SharedTerms
 from kamgrade.textnorm import fold
@@ -36,6 +36,7 @@ class Scope:
     negations: tuple[str, ...] = ()
     common_terms: frozenset[str] = frozenset()  # lemmas of the prompt: never "specific" terms
     pasted_blocks: frozenset[int] = frozenset()  # blocks copied from the prompt: not the student's
+    negated: frozenset[int] = frozenset()  # sentences that deny having the data (rubric `negations`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +75,22 @@ def compile_phrase(phrase: str) -> tuple[_Word, ...]:
     return tuple(words)
 
 
+def _may_contain(sentence: Sentence, phrase: tuple[_Word, ...]) -> bool:
+    for w in phrase:
+        if w.prefix:
+            if " " + w.surface not in sentence.joined:
+                return False
+        elif w.surface not in sentence.vocab and w.lemma not in sentence.vocab:
+            return False
+    return True
+
+
 def phrase_positions(sentence: Sentence, phrase: tuple[_Word, ...]) -> list[int]:
     """Token positions where `phrase` starts in the sentence (punctuation tokens skipped)."""
-    if not phrase:
+    if not phrase or not _may_contain(sentence, phrase):
         return []
     toks, lems = sentence.tokens, sentence.lemmas
-    idx = [i for i, t in enumerate(toks) if any(c.isalnum() for c in t) or t == "%"]
+    idx = sentence.words
     hits = []
     for start in range(len(idx) - len(phrase) + 1):
         if all(w.matches(toks[idx[start + k]], lems[idx[start + k]]) for k, w in enumerate(phrase)):
@@ -88,7 +99,11 @@ def phrase_positions(sentence: Sentence, phrase: tuple[_Word, ...]) -> list[int]
 
 
 def _any_phrase(sentence: Sentence, phrases: Sequence[tuple[_Word, ...]]) -> bool:
-    return any(phrase_positions(sentence, p) for p in phrases)
+    for p in phrases:
+        # For one-word phrases the quick test is exact; longer ones need the positions.
+        if _may_contain(sentence, p) and (len(p) == 1 or phrase_positions(sentence, p)):
+            return True
+    return False
 
 
 def is_negated(sentence: Sentence, negations: Sequence[str]) -> bool:
@@ -134,7 +149,7 @@ def _per_sentence(
     negated = 0
     for i, s in enumerate(scope.sentences):
         if test(s):
-            if not detector.allow_negated and is_negated(s, scope.negations):
+            if not detector.allow_negated and i in scope.negated:
                 negated += 1
                 continue
             hits.add(i)
@@ -362,7 +377,7 @@ def _figure(spec: FigureSpec, scope: Scope, detector: Detector) -> Match:
             if lo <= s.block <= hi and _any_phrase(s, context)
         ]
         own = any(phrase_positions(_pseudo_sentence(text), p) for p in context)
-        ok = [i for i in near if detector.allow_negated or not is_negated(scope.sentences[i], scope.negations)]
+        ok = [i for i in near if detector.allow_negated or i not in scope.negated]
         if own or ok:
             found.append(label)
             hits.update(ok[:1])
@@ -386,7 +401,7 @@ def _pseudo_sentence(text: str) -> Sentence:
     tokens = tuple(t for s in sents for t in s.tokens)
     lemmas = tuple(t for s in sents for t in s.lemmas)
     caps = tuple(c for s in sents for c in s.capitalized)
-    return Sentence(text, tokens, lemmas, caps, 0)
+    return make_sentence(text, tokens, lemmas, caps, 0)
 
 
 # --- shared terms ----------------------------------------------------------------------------
@@ -409,23 +424,22 @@ def specific_terms(sentence: Sentence, common: frozenset[str]) -> set[str]:
 
 
 def _shared_terms(spec: SharedTerms, scope: Scope, detector: Detector) -> Match:
-    other_terms: set[str] = set()
-    for sid in spec.sections:
-        for s in scope.others.get(sid, ()):
-            other_terms |= specific_terms(s, scope.common_terms)
+    by_section = {
+        sid: set().union(*(specific_terms(s, scope.common_terms) for s in sents))
+        for sid, sents in scope.others.items()
+    }
+    other_terms: set[str] = set().union(*(by_section.get(sid, set()) for sid in spec.sections))
+    own = [specific_terms(s, scope.common_terms) for s in scope.sentences]
     # Terms in every section (the company's name) say nothing about building on findings.
-    everywhere = None
-    for sents in scope.others.values():
-        terms: set[str] = set()
-        for s in sents:
-            terms |= specific_terms(s, scope.common_terms)
-        everywhere = terms if everywhere is None else everywhere & terms
+    everywhere = set().union(*own)
+    for terms in by_section.values():
+        everywhere &= terms
     shared: set[str] = set()
     hits: set[int] = set()
-    for i, s in enumerate(scope.sentences):
-        if not detector.allow_negated and is_negated(s, scope.negations):
+    for i, terms in enumerate(own):
+        if not detector.allow_negated and i in scope.negated:
             continue
-        mine = (specific_terms(s, scope.common_terms) & other_terms) - (everywhere or set())
+        mine = (terms & other_terms) - everywhere
         if mine:
             shared |= mine
             hits.add(i)
@@ -435,7 +449,7 @@ def _shared_terms(spec: SharedTerms, scope: Scope, detector: Detector) -> Match:
         + (f": {', '.join(sorted(shared)[:8])}" if shared else "")
         + f" (se piden {spec.at_least})"
     )
-    ranked = sorted(hits, key=lambda i: -len(specific_terms(scope.sentences[i], scope.common_terms) & shared))
+    ranked = sorted(hits, key=lambda i: -len(own[i] & shared))
     return Match(fired, frozenset(ranked[:3]) if fired else frozenset(), (), reason)
 
 
