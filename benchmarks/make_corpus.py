@@ -171,7 +171,8 @@ _SENTENCES: dict[str, list[str]] = {
 }
 _SUBHEADINGS = {
     "s2": ["Entrevista con {v1}", "Entrevista con {v2}", "Patrones comunes"],
-    "s3": ["Ubicación en la organización", "Estructura y funciones", "Relaciones internas y externas"],
+    "s3": ["Ubicación en la organización", "Estructura y funciones",
+           "Relaciones internas y externas"],
     "s4": ["Problemas identificados", "Estrategias propuestas"],
 }  # fmt: skip
 
@@ -227,16 +228,26 @@ def corpus_spec(index: int, seed: int = 0) -> Spec:
     blocks: list[Block] = []
     if rng.random() < 0.7:
         blocks.append(
-            {"cover": ["Universidad Tecmilenio", "Ventas", "Actividad 3. Cuentas clave", name,
-                       f"Matrícula: {matricula}", "12 de octubre de 2026"]}  # fmt: skip
+            {
+                "cover": [
+                    "Universidad Tecmilenio",
+                    "Ventas",
+                    "Actividad 3. Cuentas clave",
+                    name,
+                    f"Matrícula: {matricula}",
+                    "12 de octubre de 2026",
+                ]
+            }
         )
         if rng.random() < 0.3:
             blocks += [{"toc": True}, {"page_break": True}]
     blocks += [
         {"heading": "Introducción"},
-        {"p": f"En este reporte analizo el departamento de cuentas clave de {facts['empresa']}, "
-              f"empresa dedicada a la venta de {facts['sector']}, y propongo mejoras para su "
-              "relación con los clientes."},  # fmt: skip
+        {
+            "p": f"En este reporte analizo el departamento de cuentas clave de {facts['empresa']}, "
+            f"empresa dedicada a la venta de {facts['sector']}, y propongo mejoras para su "
+            "relación con los clientes."
+        },
     ]
     missing = rng.choice(["s2", "s3", "s4"]) if rng.random() < 0.05 else None
     for number, sid in enumerate(("s1", "s2", "s3", "s4"), start=1):
@@ -265,8 +276,10 @@ def corpus_spec(index: int, seed: int = 0) -> Spec:
         blocks += _extras(sid, facts, rng)
     blocks += [
         {"heading": "Conclusión"},
-        {"p": f"Las cuentas clave sostienen una parte importante del negocio de "
-              f"{facts['empresa']}; cuidarlas exige un equipo bien organizado."},  # fmt: skip
+        {
+            "p": f"Las cuentas clave sostienen una parte importante del negocio de "
+            f"{facts['empresa']}; cuidarlas exige un equipo bien organizado."
+        },
         {"heading": "Referencias"},
         {"p": "Cheverton, P. (2012). Key account management. Londres: Kogan Page."},
     ]
@@ -284,11 +297,15 @@ def _extras(sid: str, facts: dict[str, Any], rng: random.Random) -> list[Block]:
     extras: list[Block] = []
     if sid == "s1" and rng.random() < 0.4:
         extras.append(
-            {"table": [["Concepto", "Dato"],
-                       ["Vendedores de cuentas clave", str(facts["n_vend"])],
-                       ["Fuerza de ventas total", str(facts["n_total"])],
-                       ["Clientes por KAM", str(facts["clientes_kam"])],
-                       ["Ventas de cuentas clave", f"{facts['pct_ventas']} %"]]}  # fmt: skip
+            {
+                "table": [
+                    ["Concepto", "Dato"],
+                    ["Vendedores de cuentas clave", str(facts["n_vend"])],
+                    ["Fuerza de ventas total", str(facts["n_total"])],
+                    ["Clientes por KAM", str(facts["clientes_kam"])],
+                    ["Ventas de cuentas clave", f"{facts['pct_ventas']} %"],
+                ]
+            }
         )
     if sid == "s2" and rng.random() < 0.5:
         extras.append({"bullets": [f"{facts['v1']}: {facts['c1']} cuentas clave.",

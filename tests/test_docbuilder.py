@@ -446,7 +446,7 @@ def test_feature_specs_cover_every_construct_of_the_spec_format() -> None:
 
 # --- the .docx agrees with its truth ------------------------------------------------------
 
-W = "{%s}" % NS["w"]
+W = "{" + NS["w"] + "}"
 
 
 def _paragraph_texts(data: bytes) -> list[str]:
