@@ -65,6 +65,7 @@ __all__ = [
     "heading_text",
     "load_spec",
     "main",
+    "make_docx",
 ]
 
 HEADING_FORMS: tuple[str, ...] = (
@@ -192,6 +193,14 @@ class BuiltDocx:
 
     data: bytes
     truth: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the .docx to `path` (a file, or a folder to receive "submission.docx")."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / "submission.docx"
+        path.write_bytes(self.data)
+        return path
 
 
 # --------------------------------------------------------------------------------------------
@@ -461,7 +470,7 @@ def _png(seed: str, width: int = 96, height: int = 64) -> bytes:
 class _Numbering:
     """Adds abstractNum/num definitions to numbering.xml on demand (ECMA-376 Part 1 §17.9)."""
 
-    _LEVELS = {
+    _LEVELS: dict[str, list[tuple[str, str, str | None]]] = {
         "bullet": [("bullet", "•", None), ("bullet", "o", "Courier New"), ("bullet", "▪", None)],
         "decimal": [("decimal", "%1.", None), ("lowerLetter", "%2)", None),
                     ("lowerRoman", "%3.", None)],
@@ -1067,6 +1076,30 @@ def build_docx(spec: dict[str, Any]) -> BuiltDocx:
     """
     _validate(spec)
     return BuiltDocx(data=_Renderer(spec).render(), truth=compute_truth(spec))
+
+
+def make_docx(
+    blocks: list[dict[str, Any]],
+    *,
+    headings: str = "word-styles",
+    application: str = "Microsoft Office Word",
+    student: dict[str, str] | None = None,
+    **extra: Any,
+) -> BuiltDocx:
+    """Build a document from blocks alone, in the spirit of mammoth's `xml_element(...)`::
+
+    built = make_docx([{"section": "s1", "title": "Cuentas clave"}, {"p": "Tiene 12."}])
+    assert built.truth["s1"]["words"] == 2
+    """
+    spec = {
+        "file": "submission.docx",
+        "application": application,
+        "headings": headings,
+        "student": student or {"name": "Ana López Ruiz", "matricula": "AL02934817"},
+        "blocks": blocks,
+        **extra,
+    }
+    return build_docx(spec)
 
 
 # --------------------------------------------------------------------------------------------

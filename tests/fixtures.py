@@ -251,7 +251,7 @@ def cover_spec(form: str = "word-styles") -> Spec:
 
 def toc_spec(form: str = "word-styles") -> Spec:
     """Cover, a Word TOC field with cached entries, a page break, then the report."""
-    before = [{"cover": list(_COVER)}, {"toc": True}, {"page_break": True}]
+    before: list[Block] = [{"cover": list(_COVER)}, {"toc": True}, {"page_break": True}]
     return kam_report_spec(form, file="toc.docx", before=before)
 
 

@@ -22,6 +22,7 @@ from tests.docbuilder import (
     heading_text,
     load_spec,
     main,
+    make_docx,
 )
 from tests.fixtures import (
     ALL_HEADING_FORMS,
@@ -500,3 +501,12 @@ def test_truth_matches_a_naive_walk_of_the_built_document(name: str) -> None:
         for sid in sections.values()
     }
     assert counts == expected
+
+
+def test_make_docx_builds_from_blocks_alone_and_saves(tmp_path: Path) -> None:
+    built = make_docx([{"section": "s1", "title": "Cuentas clave"}, {"p": "Tiene 12."}])
+    assert built.truth["s1"]["words"] == 2
+    assert built.truth["s1"]["heading"] == "Cuentas clave"
+    path = built.save(tmp_path)
+    assert path == tmp_path / "submission.docx"
+    assert [p.text for p in docx.Document(str(path)).paragraphs] == ["Cuentas clave", "Tiene 12."]
