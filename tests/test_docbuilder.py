@@ -510,3 +510,16 @@ def test_make_docx_builds_from_blocks_alone_and_saves(tmp_path: Path) -> None:
     path = built.save(tmp_path)
     assert path == tmp_path / "submission.docx"
     assert [p.text for p in docx.Document(str(path)).paragraphs] == ["Cuentas clave", "Tiene 12."]
+
+
+EXAMPLE_SPECS = sorted(
+    (Path(__file__).resolve().parent.parent / "examples").glob("**/specs/*.yaml")
+)
+
+
+@pytest.mark.parametrize("path", EXAMPLE_SPECS, ids=[p.name for p in EXAMPLE_SPECS])
+def test_every_example_spec_builds(path: Path) -> None:
+    spec = load_spec(path)
+    built = build_docx(spec)
+    assert open_docx(built).paragraphs
+    assert set(built.truth) - {"student"}, f"{path.name} has no `section:` blocks"
