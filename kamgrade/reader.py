@@ -33,7 +33,10 @@ _CORRUPT = (
 )
 
 
-def read_submission(path: Path, limits: ReadLimits = ReadLimits()) -> DocModel:
+DEFAULT_LIMITS = ReadLimits()
+
+
+def read_submission(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> DocModel:
     """Read one submission into a `DocModel`.
 
     >>> doc = read_submission(Path("alumno_07.docx"))          # doctest: +SKIP
@@ -113,7 +116,9 @@ def _optional_part(pkg: Package, rel_type: str) -> etree._Element | None:
     return pkg.xml(targets[0]) if targets else None
 
 
-def _too_many_pages(pages: int, limits: ReadLimits, estimated: bool = False) -> UnreadableSubmission:
+def _too_many_pages(
+    pages: int, limits: ReadLimits, estimated: bool = False
+) -> UnreadableSubmission:
     how = "unas " if estimated else ""
     return refuse(
         ErrorCode.TOO_LARGE,

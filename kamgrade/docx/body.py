@@ -30,7 +30,7 @@ WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 V = "urn:schemas-microsoft-com:vml"
-O = "urn:schemas-microsoft-com:office:office"
+OFFICE = "urn:schemas-microsoft-com:office:office"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 DGM = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 
@@ -489,7 +489,7 @@ def _description(el: etree._Element) -> str:
     if doc_pr is not None:
         return (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
     for shape in el.iter(f"{{{V}}}shape", f"{{{V}}}rect", f"{{{V}}}imagedata"):
-        alt = shape.get("alt") or shape.get(f"{{{O}}}title")
+        alt = shape.get("alt") or shape.get(f"{{{OFFICE}}}title")
         if alt:
             return alt.strip()
     return ""

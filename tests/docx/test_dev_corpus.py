@@ -45,7 +45,7 @@ def test_section_words_between_headings_match_labels(key: str) -> None:
     paras = [p for p in doc.iter_paragraphs() if not p.is_toc]
     sections: dict[str, dict[str, object]] = label["sections"]  # type: ignore[assignment]
     starts = sorted((_heading_index(paras, str(s["heading"])), sid) for sid, s in sections.items())
-    for (start, sid), (end, _) in zip(starts, starts[1:]):
+    for (start, sid), (end, _) in zip(starts, starts[1:], strict=False):
         words = sum(count_words(p.text) for p in paras[start + 1:end])
         assert words == sections[sid]["words"], sid
 

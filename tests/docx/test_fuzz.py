@@ -20,11 +20,11 @@ from kamgrade.intake import ReadLimits
 from kamgrade.model import DocModel
 from kamgrade.reader import read_submission
 from tests.badfiles import build_docx, part_xml
+from tests.docx.test_body import TEXTBOX_CHOICE_AND_FALLBACK
 from tests.docx.test_diagrams import BODY as SMARTART_BODY
 from tests.docx.test_diagrams import DATA as SMARTART_DATA
-from tests.docx.test_body import TEXTBOX_CHOICE_AND_FALLBACK
-from tests.docx.test_numbering import NUMBERING, STYLES, item
 from tests.docx.test_notes import NOTES
+from tests.docx.test_numbering import NUMBERING, STYLES, item
 
 RICH = build_docx(
     TEXTBOX_CHOICE_AND_FALLBACK + SMARTART_BODY + item(1, 0, "uno") + item(1, 1, "dos")
