@@ -21,7 +21,7 @@ test: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/python examples/build_examples.py --quiet
-	$(BIN)/python -m kamgrade.validate examples/submissions examples/labels.json
+	$(BIN)/python examples/validate.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -5,6 +5,9 @@ The policy is the rubric's (`scoring:`), documented in the README:
 - proportional: score = content x min(1, net length / minimum), never below `length_floor`;
 - threshold: score = content x short_factor when the section is under its minimum;
 - none: length is reported but never changes the score;
+- development (`development_points`, optional): that many of the section's 100 points reward
+  writing beyond the minimum, in proportion to the excess (full at `development_full_at` times the
+  minimum) and to the elements met, so padding a weak section earns nothing;
 - a section that was not found scores 0; total = sum(weight x score) / 100.
 """
 
@@ -17,10 +20,17 @@ from kamgrade.rubric.model import Level, LengthPolicy, Rubric, Scoring
 
 @dataclass(frozen=True, slots=True)
 class SectionScore:
-    content: float
+    content: float  # 0-100 from the elements alone
+    development: float  # 0-1: how far past the minimum, towards development_full_at
     length_factor: float
     score: float
     notes: tuple[str, ...]
+
+
+def development(policy: Scoring, measured: float, minimum: float) -> float:
+    if minimum <= 0:
+        return 1.0
+    return max(0.0, min(1.0, (measured / minimum - 1) / (policy.development_full_at - 1)))
 
 
 def length_factor(policy: Scoring, measured: float, minimum: float) -> float:
@@ -36,9 +46,17 @@ def score_section(
 ) -> SectionScore:
     content = 100.0 * earned / possible if possible > 0 else 0.0
     factor = length_factor(policy, cuartillas, min_cuartillas)
+    dev = development(policy, cuartillas, min_cuartillas)
+    points = policy.development_points
+    base = content * (100 - points) / 100 + points * dev * content / 100
     notes: list[str] = []
     if earned < possible:
         notes.append(f"Elementos: {earned:g} de {possible:g} puntos ({content:.0f}/100).")
+    if points and dev < 1:
+        notes.append(
+            f"Desarrollo: {points * dev * content / 100:.1f} de {points:g} puntos; se ganan completos con "
+            f"{policy.development_full_at * min_cuartillas:.2f} cuartillas y todos los elementos."
+        )
     if factor < 1.0:
         pct = 100 * cuartillas / min_cuartillas if min_cuartillas else 100
         if policy.length_policy is LengthPolicy.THRESHOLD:
@@ -51,7 +69,7 @@ def score_section(
                 f"La sección tiene {cuartillas:.2f} de {min_cuartillas:g} cuartillas ({pct:.0f} % del mínimo): "
                 f"la calificación de contenido se multiplica por {factor:.2f}."
             )
-    return SectionScore(content, factor, max(0.0, min(100.0, content * factor)), tuple(notes))
+    return SectionScore(content, dev, factor, max(0.0, min(100.0, base * factor)), tuple(notes))
 
 
 def total_score(rubric: Rubric, section_scores: dict[str, float]) -> float:

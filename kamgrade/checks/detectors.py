@@ -241,6 +241,7 @@ _ORDINALS = {
     "tercera": 3, "tercero": 3, "cuarto": 4, "cuarta": 4, "quinto": 5, "quinta": 5,
 }
 _LABEL_NOUNS = {"vendedor", "vendedora", "entrevista", "entrevistado", "entrevistada", "kam", "ejecutivo", "ejecutiva", "asesor", "asesora", "gerente", "representante"}
+_NAME_CUES = {"a", "con", ":", ",", "y", "entrevistado", "entrevistada", "llamado", "llamada"}
 _TITLES = {"lic", "ing", "sr", "sra", "srta", "mtro", "mtra", "dr", "dra", "c.p", "cp", "lic.", "ing.", "sr.", "sra."}
 
 
@@ -272,19 +273,23 @@ def _people(spec: People, scope: Scope, detector: Detector) -> Match:
                     label = nxt if nxt.isdigit() else str(ord(nxt) - 96)
                     people.setdefault(f"#{label}", i)
                     found_here = True
-            # Proper names: a capitalised word unknown to the Spanish lexicon, not sentence-initial
-            # unless a title (Lic., Ing.) or a second capitalised word follows.
-            if _is_name_token(tok, s.capitalized[k]):
+            # Proper names: a run of capitalised words, not after "de/en/la" (places, companies),
+            # that is either unknown to the Spanish lexicon or introduced by "a", "con", "Lic.".
+            if s.capitalized[k] and tok.isalpha() and len(tok) >= 3 and (k == 0 or not s.capitalized[k - 1] or toks[k - 1] in _TITLES):
+                j = k
+                while j + 1 < len(toks) and s.capitalized[j + 1] and toks[j + 1].isalpha():
+                    j += 1
+                run = toks[k : j + 1]
                 prev = toks[k - 1] if k > 0 else ""
-                if prev in ("de", "del", "en"):
+                cue = prev in _NAME_CUES or prev in _TITLES
+                unknown = any(_is_name_token(t, True) for t in run)
+                if prev in ("de", "del", "en", "la", "el", "los", "las", "al"):
                     continue
-                nxt_cap = k + 1 < len(toks) and s.capitalized[k + 1] and toks[k + 1].isalpha()
-                if k == 0 and not nxt_cap:
+                if k == 0 and len(run) == 1:
                     continue
-                if k > 0 and s.capitalized[k - 1] and toks[k - 1].isalpha() and toks[k - 1] not in _TITLES and k - 1 > 0:
-                    continue  # second word of a name already counted
-                people.setdefault(tok, i)
-                found_here = True
+                if (len(run) >= 2 and (unknown or cue)) or (len(run) == 1 and unknown and cue):
+                    people.setdefault(run[0], i)
+                    found_here = True
         if found_here:
             hits.add(i)
     fired = len(people) >= spec.at_least

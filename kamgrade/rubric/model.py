@@ -7,10 +7,9 @@ as JSON Schema for editors.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
-
-import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -30,9 +29,12 @@ class Cuartilla(_Strict):
     """How long one cuartilla is."""
 
     unit: LengthUnit = Field(
-        LengthUnit.WORDS, description="Unidad de medida: words (palabras) o characters (caracteres con espacios)."
+        LengthUnit.WORDS,
+        description="Unidad de medida: words (palabras) o characters (caracteres con espacios).",
     )
-    per_cuartilla: int = Field(250, gt=0, description="Palabras o caracteres que forman una cuartilla.")
+    per_cuartilla: int = Field(
+        250, gt=0, description="Palabras o caracteres que forman una cuartilla."
+    )
 
 
 class LengthPolicy(StrEnum):
@@ -55,6 +57,20 @@ class Scoring(_Strict):
         le=1,
         description="Con proportional: el factor de extensión nunca baja de este valor.",
     )
+    development_points: float = Field(
+        0,
+        ge=0,
+        le=100,
+        description=(
+            "Puntos (de los 100 de cada sección) que premian escribir más allá del mínimo, "
+            "en proporción al exceso y a los elementos cumplidos."
+        ),
+    )
+    development_full_at: float = Field(
+        1.5,
+        gt=1,
+        description="Veces el mínimo con las que se ganan completos los puntos de desarrollo.",
+    )
 
 
 class NumberKind(StrEnum):
@@ -65,15 +81,23 @@ class NumberKind(StrEnum):
 
 
 class NumberNear(_Strict):
-    words: list[str] = Field(min_length=1, description="Lemas o frases junto a los que debe haber un número.")
-    window: int = Field(8, ge=1, le=60, description="Distancia máxima en palabras entre el número y la palabra.")
-    kind: NumberKind = Field(NumberKind.ANY, description="any, count (cantidad), percent (porcentaje) o years (años).")
+    words: list[str] = Field(
+        min_length=1, description="Lemas o frases junto a los que debe haber un número."
+    )
+    window: int = Field(
+        8, ge=1, le=60, description="Distancia máxima en palabras entre el número y la palabra."
+    )
+    kind: NumberKind = Field(
+        NumberKind.ANY, description="any, count (cantidad), percent (porcentaje) o years (años)."
+    )
 
 
 class People(_Strict):
     """Distinct people (named, or labelled "vendedor 1", "segundo vendedor") in context."""
 
-    context: list[str] = Field(min_length=1, description="Lemas que deben aparecer en la oración: entrevistar, vendedor…")
+    context: list[str] = Field(
+        min_length=1, description="Lemas que deben aparecer en la oración: entrevistar, vendedor…"
+    )
     at_least: int = Field(2, ge=1, description="Personas distintas mínimas.")
 
 
@@ -94,36 +118,61 @@ class FigureSpec(_Strict):
         default_factory=list,
         description="Lemas o frases que deben estar en la figura, su pie o a pocas líneas de ella.",
     )
-    window: int = Field(3, ge=0, le=20, description="Párrafos alrededor de la figura donde buscar el contexto.")
+    window: int = Field(
+        3, ge=0, le=20, description="Párrafos alrededor de la figura donde buscar el contexto."
+    )
     min_items: int = Field(3, ge=1, description="Filas de tabla o elementos de lista mínimos.")
 
 
 class SharedTerms(_Strict):
     """Specific terms (names, figures, rare words) shared with other sections."""
 
-    sections: list[str] = Field(min_length=1, description="Ids de las secciones con las que compartir términos.")
+    sections: list[str] = Field(
+        min_length=1, description="Ids de las secciones con las que compartir términos."
+    )
     at_least: int = Field(3, ge=1, description="Términos compartidos mínimos.")
 
 
 class Detector(_Strict):
     """One node of a detector: exactly one primitive or combinator, plus modifiers."""
 
-    phrases: list[str] | None = Field(None, description="Alguna de estas frases (sin acentos ni mayúsculas; admite lemas y '*' al final).")
+    phrases: list[str] | None = Field(
+        None,
+        description=(
+            "Alguna de estas frases (sin acentos ni mayúsculas; admite lemas y '*' al final)."
+        ),
+    )
     lemmas: list[str] | None = Field(None, description="Alguna palabra cuyo lema sea uno de estos.")
-    regex: str | None = Field(None, description="Expresión regular sobre la oración en minúsculas y sin acentos.")
-    number_near: NumberNear | None = Field(None, description="Un número (cifra o palabra) cerca de alguna de estas palabras.")
-    people: People | None = Field(None, description="Al menos N personas distintas mencionadas en contexto.")
-    figure: FigureSpec | None = Field(None, description="Una imagen, diagrama, gráfica, forma, tabla o lista en la sección.")
+    regex: str | None = Field(
+        None, description="Expresión regular sobre la oración en minúsculas y sin acentos."
+    )
+    number_near: NumberNear | None = Field(
+        None, description="Un número (cifra o palabra) cerca de alguna de estas palabras."
+    )
+    people: People | None = Field(
+        None, description="Al menos N personas distintas mencionadas en contexto."
+    )
+    figure: FigureSpec | None = Field(
+        None, description="Una imagen, diagrama, gráfica, forma, tabla o lista en la sección."
+    )
     shared_terms: SharedTerms | None = Field(
         None, description="Términos específicos (nombres, cifras) compartidos con otras secciones."
     )
-    all: list[Detector] | None = Field(None, description="Todos los detectores encuentran algo en la sección.")
+    all: list[Detector] | None = Field(
+        None, description="Todos los detectores encuentran algo en la sección."
+    )
     any: list[Detector] | None = Field(None, description="Al menos uno encuentra algo.")
-    not_: Detector | None = Field(None, alias="not", description="Se cumple cuando el detector no encuentra nada.")
-    near: list[Detector] | None = Field(None, description="Todos encuentran algo a no más de `window` oraciones entre sí.")
+    not_: Detector | None = Field(
+        None, alias="not", description="Se cumple cuando el detector no encuentra nada."
+    )
+    near: list[Detector] | None = Field(
+        None, description="Todos encuentran algo a no más de `window` oraciones entre sí."
+    )
     window: int = Field(1, ge=0, le=10, description="Con near: distancia en oraciones.")
     min_matches: int = Field(1, ge=1, description="Oraciones distintas que deben coincidir.")
-    allow_negated: bool = Field(False, description="Cuenta también oraciones que niegan tener el dato.")
+    allow_negated: bool = Field(
+        False, description="Cuenta también oraciones que niegan tener el dato."
+    )
 
     @field_validator("regex")
     @classmethod
@@ -172,9 +221,13 @@ class Element(_Strict):
         pattern=r"^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$",
         description="`<id de sección>.<nombre>`, por ejemplo `s1.participantes`.",
     )
-    description: str = Field(min_length=1, description="Qué se busca, en una línea (aparece en los reportes).")
+    description: str = Field(
+        min_length=1, description="Qué se busca, en una línea (aparece en los reportes)."
+    )
     points: float = Field(gt=0, description="Puntos del elemento dentro de su sección.")
-    feedback_missing: str = Field(min_length=1, description="Qué debe agregar el estudiante cuando falta.")
+    feedback_missing: str = Field(
+        min_length=1, description="Qué debe agregar el estudiante cuando falta."
+    )
     feedback_met: str | None = Field(None, description="Comentario cuando se cumple (opcional).")
     detector: Detector = Field(description="Cómo reconocer el elemento en el texto de la sección.")
 
@@ -183,29 +236,50 @@ class Level(_Strict):
     """A performance level (Canvas / Moodle style): a score band and a descriptor."""
 
     name: str = Field(min_length=1, description="Nombre del nivel: Excelente, Satisfactorio…")
-    min_score: float = Field(ge=0, le=100, description="Puntaje mínimo (0-100) para alcanzar el nivel.")
-    descriptor: str = Field(min_length=1, description="Qué significa el nivel; aparece en la retroalimentación.")
+    min_score: float = Field(
+        ge=0, le=100, description="Puntaje mínimo (0-100) para alcanzar el nivel."
+    )
+    descriptor: str = Field(
+        min_length=1, description="Qué significa el nivel; aparece en la retroalimentación."
+    )
 
 
 class Section(_Strict):
     """A part of the report, found by its heading, scored from its elements and length."""
 
-    id: str = Field(pattern=r"^[A-Za-z0-9_]+$", description="Identificador corto: letras, números y '_' (s1, s2…).")
+    id: str = Field(
+        pattern=r"^[A-Za-z0-9_]+$",
+        description="Identificador corto: letras, números y '_' (s1, s2…).",
+    )
     title: str = Field(min_length=1, description="El encabezado esperado.")
     aliases: list[str] = Field(default_factory=list, description="Otras formas del encabezado.")
-    weight: float = Field(gt=0, le=100, description="Peso en la calificación total; los pesos suman 100.")
-    min_cuartillas: float = Field(0, ge=0, description="Extensión mínima en cuartillas (0: sin mínimo).")
-    elements: list[Element] = Field(min_length=1, description="Lo que la sección debe contener; al menos uno.")
+    weight: float = Field(
+        gt=0, le=100, description="Peso en la calificación total; los pesos suman 100."
+    )
+    min_cuartillas: float = Field(
+        0, ge=0, description="Extensión mínima en cuartillas (0: sin mínimo)."
+    )
+    elements: list[Element] = Field(
+        min_length=1, description="Lo que la sección debe contener; al menos uno."
+    )
     levels: list[Level] | None = Field(
-        None, description="Niveles de desempeño propios de esta sección; si faltan, se usan los de la rúbrica."
+        None,
+        description=(
+            "Niveles de desempeño propios de esta sección; si faltan, se usan los de la rúbrica."
+        ),
     )
     scoring: Scoring | None = Field(
-        None, description="Política de extensión propia de esta sección; si falta, se usa la de la rúbrica."
+        None,
+        description=(
+            "Política de extensión propia de esta sección; si falta, se usa la de la rúbrica."
+        ),
     )
 
 
 class OverallFeedback(_Strict):
-    min_total: float = Field(ge=0, le=100, description="Calificación total mínima para este comentario.")
+    min_total: float = Field(
+        ge=0, le=100, description="Calificación total mínima para este comentario."
+    )
     text: str = Field(min_length=1, description="Comentario general para el estudiante.")
 
 
@@ -272,26 +346,40 @@ DEFAULT_NEGATIONS = [
 
 
 class Rubric(_Strict):
-    """Rúbrica de kamgrade (formato schema_version 1): secciones, elementos con detectores y niveles."""
+    """Rúbrica de kamgrade (schema_version 1): secciones, elementos con detectores y niveles."""
 
     model_config = ConfigDict(title="Rúbrica de kamgrade")
 
     schema_version: Literal[1] = Field(description="Versión del formato de rúbrica; hoy siempre 1.")
     id: str = Field(
         pattern=r"^[A-Za-z0-9_.-]+$",
-        description="Identificador estable de la rúbrica (letras, números, '_', '.', '-'); va en cada resultado.",
+        description=(
+            "Identificador estable de la rúbrica (letras, números, '_', '.', '-'); "
+            "va en cada resultado."
+        ),
     )
     title: str = Field(min_length=1, description="Título de la actividad.")
     version: str = Field(
-        min_length=1, description="Versión de la rúbrica, entre comillas (\"1.0\"); va en cada resultado."
+        min_length=1,
+        description='Versión de la rúbrica, entre comillas ("1.0"); va en cada resultado.',
     )
-    description: str | None = Field(None, description="Notas para otros docentes; no se muestra al estudiante.")
+    description: str | None = Field(
+        None, description="Notas para otros docentes; no se muestra al estudiante."
+    )
     language: str = Field("es", description="Idioma de los textos (código ISO 639-1).")
     author: str | None = Field(None, description="Quién escribió la rúbrica.")
-    cuartilla: Cuartilla = Field(default_factory=Cuartilla, description="Cómo se mide una cuartilla.")
-    scoring: Scoring = Field(default_factory=Scoring, description="Cómo se penaliza la extensión insuficiente.")
-    prompt: str = Field("", description="Texto de la consigna: lo que se copie de aquí no cuenta para la extensión.")
-    heading_cutoff: float = Field(80, ge=50, le=100, description="Similitud mínima (0-100) para aceptar un encabezado.")
+    cuartilla: Cuartilla = Field(
+        default_factory=Cuartilla, description="Cómo se mide una cuartilla."
+    )
+    scoring: Scoring = Field(
+        default_factory=Scoring, description="Cómo se penaliza la extensión insuficiente."
+    )
+    prompt: str = Field(
+        "", description="Texto de la consigna: lo que se copie de aquí no cuenta para la extensión."
+    )
+    heading_cutoff: float = Field(
+        80, ge=50, le=100, description="Similitud mínima (0-100) para aceptar un encabezado."
+    )
     boundaries: list[str] = Field(
         default_factory=lambda: list(DEFAULT_BOUNDARIES),
         description="Encabezados que cierran una sección y no pertenecen a ninguna.",
@@ -301,12 +389,15 @@ class Rubric(_Strict):
         description="Frases que convierten una mención en ausencia ('no fue posible obtener…').",
     )
     levels: list[Level] = Field(
-        default_factory=list, description="Niveles de desempeño (Excelente, Satisfactorio…) con su puntaje mínimo."
+        default_factory=list,
+        description="Niveles de desempeño (Excelente, Satisfactorio…) con su puntaje mínimo.",
     )
     overall_feedback: list[OverallFeedback] = Field(
         default_factory=list, description="Comentario general según la calificación total."
     )
-    sections: list[Section] = Field(min_length=1, description="Secciones del trabajo; sus pesos suman 100.")
+    sections: list[Section] = Field(
+        min_length=1, description="Secciones del trabajo; sus pesos suman 100."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Rubric:
