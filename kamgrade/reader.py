@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -18,7 +19,7 @@ from kamgrade.docx.notes import read_headers_footers, read_notes
 from kamgrade.docx.numbering import Numbering
 from kamgrade.docx.package import Package, is_macro_enabled, open_package
 from kamgrade.docx.properties import read_properties
-from kamgrade.docx.styles import Styles
+from kamgrade.docx.styles import Styles, slim_styles
 from kamgrade.errors import ErrorCode, UnreadableSubmission
 from kamgrade.intake import ReadLimits, open_zip, refuse, sniff
 from kamgrade.model import DocModel, block_paragraphs
@@ -77,7 +78,7 @@ def _read_zip(data: bytes, limits: ReadLimits) -> DocModel:
         if props.pages is not None and props.pages > limits.max_pages:
             raise _too_many_pages(props.pages, limits)
         macro = is_macro_enabled(pkg)
-        styles = Styles(_optional_part(pkg, "styles"))
+        styles = Styles(_optional_part(pkg, "styles", slim_styles))
         numbering = Numbering(_optional_part(pkg, "numbering"))
         root = pkg.xml(pkg.main_part)
         body = root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
@@ -111,9 +112,11 @@ def _read_zip(data: bytes, limits: ReadLimits) -> DocModel:
         )
 
 
-def _optional_part(pkg: Package, rel_type: str) -> etree._Element | None:
+def _optional_part(
+    pkg: Package, rel_type: str, prefilter: Callable[[bytes], bytes] | None = None
+) -> etree._Element | None:
     targets = pkg.targets(pkg.main_part, rel_type)
-    return pkg.xml(targets[0]) if targets else None
+    return pkg.xml(targets[0], prefilter) if targets else None
 
 
 def _too_many_pages(

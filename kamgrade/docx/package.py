@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -91,9 +92,14 @@ class Package:
         """Raw bytes of a part, capped by the limits."""
         return read_member(self.zf, name, self.limits)
 
-    def xml(self, name: str) -> etree._Element:
-        """A part parsed safely, with Strict namespaces mapped to Transitional."""
-        return parse_xml(destrict(self.read(name)), name)
+    def xml(self, name: str, prefilter: Callable[[bytes], bytes] | None = None) -> etree._Element:
+        """A part parsed safely, with Strict namespaces mapped to Transitional.
+
+        `prefilter` may only remove content (see `styles.slim_styles`); the DOCTYPE checks run on
+        its output, and the parsed tree is checked again.
+        """
+        data = destrict(self.read(name))
+        return parse_xml(prefilter(data) if prefilter else data, name)
 
     def xml_or_none(self, name: str | None) -> etree._Element | None:
         """Like `xml`, but None when the part is absent (a warning has been recorded)."""

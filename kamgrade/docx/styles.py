@@ -23,6 +23,38 @@ _TOC_NAME = re.compile(r"^\s*(?:toc|tdc|contents|índice|indice|verzeichnis)\s*(
                        re.IGNORECASE)
 
 
+_TABLE_STYLE = b'<w:style w:type="table"'
+_STYLE_END = b"</w:style>"
+
+
+def slim_styles(data: bytes) -> bytes:
+    """Cut the bodies of table styles out of styles.xml bytes, keeping each style's name.
+
+    Word's default template carries about 100 table styles, 80 % of a 350 KB styles.xml, and
+    parsing them is most of the read time of a short report. Only the common serialisation
+    (`w:` prefix, `w:type` first) is slimmed; anything else is parsed as it is.
+    """
+    if _TABLE_STYLE not in data:
+        return data
+    out: list[bytes] = []
+    pos = 0
+    while (start := data.find(_TABLE_STYLE, pos)) != -1:
+        head_end = data.find(b">", start)
+        end = data.find(_STYLE_END, start)
+        if head_end == -1 or end == -1 or data[head_end - 1:head_end] == b"/":
+            break
+        name = b""
+        name_start = data.find(b"<w:name ", head_end, end)
+        if name_start != -1:
+            name_end = data.find(b"/>", name_start, end)
+            if name_end != -1:
+                name = data[name_start:name_end + 2]
+        out += [data[pos:head_end + 1], name, _STYLE_END]
+        pos = end + len(_STYLE_END)
+    out.append(data[pos:])
+    return b"".join(out)
+
+
 def on(el: etree._Element | None) -> bool | None:
     """A ST_OnOff toggle (§17.17.4): present means on unless val says otherwise."""
     if el is None:

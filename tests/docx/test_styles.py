@@ -66,3 +66,35 @@ def test_toc_style_and_cyclic_based_on_do_not_break_reading(read_docx: ReadDocx)
     assert a.is_toc and not b.is_toc
     assert b.style_name == "Ciclo"
     assert c.style_id == "NoExiste" and c.style_name is None
+
+
+def test_slimming_table_styles_keeps_names_and_everything_else() -> None:
+    from lxml import etree
+
+    from kamgrade.docx.styles import slim_styles
+    from tests.badfiles import part_xml
+
+    xml = part_xml(
+        "styles",
+        '<w:style w:type="table" w:styleId="T1"><w:name w:val="Table Grid"/><w:tblPr><w:tblBorders>'
+        '<w:top w:val="single"/></w:tblBorders></w:tblPr></w:style>'
+        '<w:style w:type="table" w:styleId="T2"/>'
+        + SPANISH_STYLES,
+    ).encode()
+    slim = slim_styles(xml)
+    assert len(slim) < len(xml) and b"tblBorders" not in slim
+    root = etree.fromstring(slim)
+    names = [s.find("{*}name").get(  # type: ignore[union-attr]
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val")
+        for s in root.iter("{*}style") if s.find("{*}name") is not None]
+    assert names[0] == "Table Grid" and "heading 1" in names
+    assert slim_styles(b"<w:styles/>") == b"<w:styles/>"
+
+
+def test_table_style_name_is_resolved(read_docx: ReadDocx) -> None:
+    styles = ('<w:style w:type="table" w:styleId="Tablaconcuadrcula"><w:name w:val="Table Grid"/>'
+              "<w:tblPr/></w:style>")
+    body = ('<w:tbl><w:tblPr><w:tblStyle w:val="Tablaconcuadrcula"/></w:tblPr><w:tr><w:tc><w:p/>'
+            "</w:tc></w:tr></w:tbl>")
+    (table,) = read_docx(body, styles_xml=styles).blocks
+    assert table.style_name == "Table Grid"  # type: ignore[union-attr]
