@@ -177,7 +177,11 @@ def expand_inputs(
         seen.add(key)
         if _is_zip_bundle(f):
             zip_count += 1
-            found.extend(_extract_zip(f, display, workdir / f"zip{zip_count}", max_member_bytes, max_zip_total))
+            found.extend(
+                _extract_zip(
+                    f, display, workdir / f"zip{zip_count}", max_member_bytes, max_zip_total
+                )
+            )
         else:
             found.append(Submission(f, display))
 
@@ -196,7 +200,9 @@ def expand_inputs(
                 Submission(
                     p,
                     str(p),
-                    SubmissionError(ErrorCode.NOT_FOUND, "no existe el archivo o la carpeta; revisa la ruta."),
+                    SubmissionError(
+                        ErrorCode.NOT_FOUND, "no existe el archivo o la carpeta; revisa la ruta."
+                    ),
                 )
             )
     found.sort(key=lambda s: s.display)
@@ -212,16 +218,25 @@ def _member_is_unsafe(name: str, info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(mode)
 
 
-def _extract_zip(zpath: Path, display: str, dest: Path, max_member: int, max_total: int) -> list[Submission]:
+def _extract_zip(
+    zpath: Path, display: str, dest: Path, max_member: int, max_total: int
+) -> list[Submission]:
     out: list[Submission] = []
     try:
         zf = zipfile.ZipFile(zpath)
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        return [Submission(zpath, display, SubmissionError(ErrorCode.CORRUPT, _CORRUPT_ZIP.format(detail=e)))]
+        return [
+            Submission(
+                zpath, display, SubmissionError(ErrorCode.CORRUPT, _CORRUPT_ZIP.format(detail=e))
+            )
+        ]
     with zf:
         infos = zf.infolist()
         if len(infos) > ZIP_MAX_MEMBERS:
-            msg = f"el .zip tiene {len(infos)} entradas (límite {ZIP_MAX_MEMBERS}); no parece una descarga de entregas."
+            msg = (
+                f"el .zip tiene {len(infos)} entradas (límite {ZIP_MAX_MEMBERS}); no parece una "
+                "descarga de entregas."
+            )
             return [Submission(zpath, display, SubmissionError(ErrorCode.TOO_LARGE, msg))]
         dest.mkdir(parents=True, exist_ok=True)
         total = 0
@@ -241,9 +256,12 @@ def _extract_zip(zpath: Path, display: str, dest: Path, max_member: int, max_tot
                 limit = max_member if info.file_size > max_member else max_total
                 msg = (
                     f"la entrada pesa {info.file_size / MB:.1f} MB descomprimida y el límite es "
-                    f"{limit / MB:.0f} MB; no se extrajo. Ábrela a mano o sube el límite con --max-size."
+                    f"{limit / MB:.0f} MB; no se extrajo. Ábrela a mano o sube el límite con "
+                    "--max-size."
                 )
-                out.append(Submission(zpath, member_display, SubmissionError(ErrorCode.TOO_LARGE, msg)))
+                out.append(
+                    Submission(zpath, member_display, SubmissionError(ErrorCode.TOO_LARGE, msg))
+                )
                 continue
             target = dest.joinpath(*parts)
             k = 1
@@ -255,13 +273,24 @@ def _extract_zip(zpath: Path, display: str, dest: Path, max_member: int, max_tot
                 written = _copy_capped(zf, info, target, min(max_member, max_total - total))
             except _CapExceeded:
                 msg = (
-                    "la entrada declara un tamaño menor del que realmente tiene (posible bomba zip); "
-                    "no se extrajo."
+                    "la entrada declara un tamaño menor del que realmente tiene (posible bomba "
+                    "zip); no se extrajo."
                 )
-                out.append(Submission(zpath, member_display, SubmissionError(ErrorCode.UNSAFE, msg)))
+                out.append(
+                    Submission(zpath, member_display, SubmissionError(ErrorCode.UNSAFE, msg))
+                )
                 continue
-            except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as e:
-                err = SubmissionError(ErrorCode.CORRUPT, _CORRUPT_ZIP.format(detail=f"{info.filename}: {e}"))
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                OSError,
+                RuntimeError,
+                NotImplementedError,
+                EOFError,
+            ) as e:
+                err = SubmissionError(
+                    ErrorCode.CORRUPT, _CORRUPT_ZIP.format(detail=f"{info.filename}: {e}")
+                )
                 out.append(Submission(zpath, member_display, err))
                 continue
             total += written
@@ -299,7 +328,9 @@ def rubric_ref(loaded: LoadedRubric) -> RubricRef:
     return RubricRef(id=r.id, version=str(r.version), sha256=loaded.sha256, path=str(loaded.path))
 
 
-def error_outcome(sub: Submission, loaded: LoadedRubric, code: str, message: str) -> SubmissionOutcome:
+def error_outcome(
+    sub: Submission, loaded: LoadedRubric, code: str, message: str
+) -> SubmissionOutcome:
     """A status "error" result for `sub`, with the student guessed from its name."""
     from kamgrade.lms import student_from_filename
 
@@ -333,9 +364,9 @@ def _is_lock_file(sub: Submission) -> bool:
 
 def _timeout_message(budget: float) -> str:
     return (
-        f"leer este archivo tardó más de {budget:g} s (límite por documento) y se detuvo. Puede ser "
-        "un documento dañado o patológico: ábrelo en Word y pide al estudiante que lo guarde de "
-        "nuevo, o sube el límite con --time-budget."
+        f"leer este archivo tardó más de {budget:g} s (límite por documento) y se detuvo. Puede "
+        "ser un documento dañado o patológico: ábrelo en Word y pide al estudiante que lo guarde "
+        "de nuevo, o sube el límite con --time-budget."
     )
 
 
@@ -374,7 +405,8 @@ def resolve_grade_fn() -> GradeFn:
         from kamgrade.grading import grade_file
     except ImportError as e:
         raise KamgradeError(
-            f"el motor de calificación (kamgrade.grading) no está disponible: {e}. Reinstala kamgrade."
+            f"el motor de calificación (kamgrade.grading) no está disponible: {e}. "
+            "Reinstala kamgrade."
         ) from e
     return grade_file
 
@@ -392,12 +424,18 @@ def _warm_up() -> None:
                 warm()
 
 
-def _grade_one(grade_fn: GradeFn, loaded: LoadedRubric, options: _Options, index: int, sub: Submission) -> BatchItem:
+def _grade_one(
+    grade_fn: GradeFn, loaded: LoadedRubric, options: _Options, index: int, sub: Submission
+) -> BatchItem:
     recycle = False
     try:
-        outcome = grade_fn(sub.path, loaded, convert_legacy=options.convert_legacy, limits=options.limits)
+        outcome = grade_fn(
+            sub.path, loaded, convert_legacy=options.convert_legacy, limits=options.limits
+        )
     except MemoryError:
-        outcome = error_outcome(sub, loaded, ErrorCode.TOO_LARGE, _memory_message(options.memory_limit))
+        outcome = error_outcome(
+            sub, loaded, ErrorCode.TOO_LARGE, _memory_message(options.memory_limit)
+        )
         recycle = True
     except Exception as e:  # grade_file should never raise; if it does, the batch goes on
         msg = (
@@ -454,9 +492,14 @@ def _apply_memory_limit(limit: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def _worker_main(conn: Connection, grade_fn: GradeFn, loaded: LoadedRubric, options: _Options) -> None:
+def _worker_main(
+    conn: Connection, grade_fn: GradeFn, loaded: LoadedRubric, options: _Options
+) -> None:
     """Worker process: initialise once, then grade the tasks sent over `conn` one at a time."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    import faulthandler
+
+    faulthandler.disable()  # a crash becomes a worker_crashed result, not a dump on the terminal
     if options.warm_up:
         _warm_up()
     _apply_memory_limit(options.memory_limit)
@@ -472,37 +515,52 @@ def _worker_main(conn: Connection, grade_fn: GradeFn, loaded: LoadedRubric, opti
         try:
             conn.send(item)
         except MemoryError:
-            conn.send(BatchItem(index, error_outcome(sub, loaded, ErrorCode.TOO_LARGE, _memory_message(options.memory_limit))))
+            conn.send(
+                BatchItem(
+                    index,
+                    error_outcome(
+                        sub, loaded, ErrorCode.TOO_LARGE, _memory_message(options.memory_limit)
+                    ),
+                )
+            )
             return
         if item.recycle:
             return
 
 
-class _BudgetExceeded(BaseException):  # BaseException: a grade function's `except Exception` lets it pass
+class _BudgetExceeded(
+    BaseException
+):  # BaseException: a grade function's `except Exception` lets it pass
     pass
 
 
 def _grade_in_process(
-    grade_fn: GradeFn, loaded: LoadedRubric, options: _Options, index: int, sub: Submission, budget: float | None
+    grade_fn: GradeFn,
+    loaded: LoadedRubric,
+    options: _Options,
+    index: int,
+    sub: Submission,
+    budget: float | None,
 ) -> BatchItem:
-    use_alarm = (
-        budget is not None
-        and budget > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not use_alarm:
+    if (
+        budget is None
+        or budget <= 0
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         return _grade_one(grade_fn, loaded, options, index, sub)
+    seconds = float(budget)
 
     def on_alarm(signum: int, frame: object) -> None:
         raise _BudgetExceeded
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, float(budget))  # type: ignore[arg-type]
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return _grade_one(grade_fn, loaded, options, index, sub)
     except _BudgetExceeded:
-        return BatchItem(index, error_outcome(sub, loaded, ErrorCode.TIMEOUT, _timeout_message(float(budget))))  # type: ignore[arg-type]
+        timeout = error_outcome(sub, loaded, ErrorCode.TIMEOUT, _timeout_message(seconds))
+        return BatchItem(index, timeout)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -523,8 +581,17 @@ class _Worker:
 class _Pool:
     """Own process pool: one pipe per worker, so a kill or crash is pinned to one file."""
 
-    def __init__(self, jobs: int, grade_fn: GradeFn, loaded: LoadedRubric, options: _Options, budget: float | None) -> None:
-        method = "fork" if sys.platform == "linux" and "fork" in get_all_start_methods() else "spawn"
+    def __init__(
+        self,
+        jobs: int,
+        grade_fn: GradeFn,
+        loaded: LoadedRubric,
+        options: _Options,
+        budget: float | None,
+    ) -> None:
+        method = (
+            "fork" if sys.platform == "linux" and "fork" in get_all_start_methods() else "spawn"
+        )
         self.ctx = get_context(method)
         self.jobs = jobs
         self.grade_fn = grade_fn
@@ -535,7 +602,7 @@ class _Pool:
 
     def _spawn(self) -> _Worker:
         parent_conn, child_conn = self.ctx.Pipe(duplex=True)
-        proc = self.ctx.Process(
+        proc = self.ctx.Process(  # type: ignore[attr-defined]
             target=_worker_main,
             args=(child_conn, self.grade_fn, self.loaded, self.options),
             name="kamgrade-worker",
@@ -569,7 +636,9 @@ class _Pool:
         worker.started = time.monotonic()
         return True
 
-    def run(self, tasks: Sequence[tuple[int, Submission]], emit: Callable[[BatchItem], None]) -> None:
+    def run(
+        self, tasks: Sequence[tuple[int, Submission]], emit: Callable[[BatchItem], None]
+    ) -> None:
         pending = deque(tasks)
         try:
             while pending or any(w.task is not None for w in self.workers):
@@ -601,7 +670,11 @@ class _Pool:
                             index, sub = w.task  # type: ignore[misc]
                             self._retire(w, kill=True)
                             msg = _timeout_message(self.budget)
-                            emit(BatchItem(index, error_outcome(sub, self.loaded, ErrorCode.TIMEOUT, msg)))
+                            emit(
+                                BatchItem(
+                                    index, error_outcome(sub, self.loaded, ErrorCode.TIMEOUT, msg)
+                                )
+                            )
         finally:
             self.close()
 
@@ -627,7 +700,12 @@ class _Pool:
         exitcode = w.proc.exitcode
         w.task = None
         self._retire(w, kill=True)
-        emit(BatchItem(index, error_outcome(sub, self.loaded, ErrorCode.WORKER_CRASHED, _crash_message(exitcode))))
+        emit(
+            BatchItem(
+                index,
+                error_outcome(sub, self.loaded, ErrorCode.WORKER_CRASHED, _crash_message(exitcode)),
+            )
+        )
 
     def close(self) -> None:
         for w in list(self.workers):
@@ -690,7 +768,11 @@ def grade_submissions(
             if sub.error is not None:
                 emit(BatchItem(i, error_outcome(sub, loaded, sub.error.code, sub.error.message)))
             elif _is_lock_file(sub):
-                emit(BatchItem(i, error_outcome(sub, loaded, ErrorCode.LOCK_FILE, _lock_file_message())))
+                emit(
+                    BatchItem(
+                        i, error_outcome(sub, loaded, ErrorCode.LOCK_FILE, _lock_file_message())
+                    )
+                )
             else:
                 tasks.append((i, sub))
         if tasks:

@@ -86,11 +86,20 @@ def _load_rubric_or_exit(ctx: click.Context, rubric_path: Path | None) -> Any:
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     metavar="CARPETA",
-    help=f"Carpeta de resultados: results.json, summary.csv y feedback/. Por omisión ./{DEFAULT_OUT} "
+    help="Carpeta de resultados: results.json, summary.csv y feedback/. "
+    f"Por omisión ./{DEFAULT_OUT} "
     "(con --json, solo si se indica).",
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N", help="Procesos en paralelo. Por omisión, uno por núcleo.")
-@click.option("--json", "as_json", is_flag=True, help="Imprime el resultado en JSON (solo datos en stdout).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Procesos en paralelo. Por omisión, uno por núcleo.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Imprime el resultado en JSON (solo datos en stdout)."
+)
 @click.option(
     "--time-budget",
     type=click.FloatRange(min=0, min_open=True),
@@ -196,7 +205,9 @@ def _grade(
     def on_start(submissions: Any) -> None:
         nonlocal bar
         bar = stack.enter_context(
-            click.progressbar(length=max(len(submissions), 1), label="Calificando", file=sys.stderr, hidden=hidden)
+            click.progressbar(
+                length=max(len(submissions), 1), label="Calificando", file=sys.stderr, hidden=hidden
+            )
         )
 
     def on_result(item: Any) -> None:
@@ -228,28 +239,41 @@ def _grade(
     elapsed = time.monotonic() - started
 
     if batch.submissions == 0 and not batch.interrupted:
-        raise click.ClickException("no se encontró ningún archivo para calificar en: " + ", ".join(map(str, paths)))
+        raise click.ClickException(
+            "no se encontró ningún archivo para calificar en: " + ", ".join(map(str, paths))
+        )
 
     outputs = report.write_batch_outputs(out, batch.outcomes, loaded) if write_files else None
 
     if batch.interrupted:
         where = f" en {out}" if outputs else ""
         click.echo(
-            f"\nInterrumpido (Ctrl-C): se guardaron {len(batch.outcomes)} de {batch.submissions} resultado(s)"
+            f"\nInterrumpido (Ctrl-C): se guardaron {len(batch.outcomes)} de "
+            f"{batch.submissions} resultado(s)"
             f"{where}; vuelve a ejecutar para calificar el resto.",
             err=True,
         )
         ctx.exit(EXIT_INTERRUPTED)
 
     if feedback_errors:
-        click.echo(f"Aviso: no se generó la retroalimentación de {len(feedback_errors)} entrega(s):", err=True)
+        click.echo(
+            f"Aviso: no se generó la retroalimentación de {len(feedback_errors)} entrega(s):",
+            err=True,
+        )
         for line in feedback_errors[:5]:
             click.echo(f"  - {line}", err=True)
 
     problems = report.render_problems(batch.outcomes)
     if as_json:
-        single = len(paths) == 1 and paths[0].is_file() and paths[0].suffix.lower() != ".zip" and len(batch.outcomes) == 1
-        payload: Any = batch.outcomes[0].to_json() if single else [o.to_json() for o in batch.outcomes]
+        single = (
+            len(paths) == 1
+            and paths[0].is_file()
+            and paths[0].suffix.lower() != ".zip"
+            and len(batch.outcomes) == 1
+        )
+        payload: Any = (
+            batch.outcomes[0].to_json() if single else [o.to_json() for o in batch.outcomes]
+        )
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         if problems:
             click.echo(problems, err=True)
@@ -262,7 +286,7 @@ def _grade(
             if outputs is not None:
                 click.echo(f"Resultados: {outputs.results}")
                 click.echo(f"Resumen (Excel): {outputs.summary}")
-                click.echo(f"Retroalimentación: {outputs.feedback}{'/' if not str(outputs.feedback).endswith('/') else ''}")
+                click.echo(f"Retroalimentación: {outputs.feedback}/")
         if problems:
             click.echo(problems, err=quiet)
     ctx.exit(batch.exit_code)

@@ -27,7 +27,9 @@ _UMASK = _current_umask()
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path | str, *, text: bool = False, encoding: str = "utf-8", newline: str | None = None) -> Iterator[IO]:  # type: ignore[type-arg]
+def atomic_open(
+    path: Path | str, *, text: bool = False, encoding: str = "utf-8", newline: str | None = None
+) -> Iterator[IO]:  # type: ignore[type-arg]
     """Open a temporary file next to `path`; on a clean exit it replaces `path` atomically.
 
     >>> with atomic_open("out/results.json", text=True) as fh:   # doctest: +SKIP

@@ -43,15 +43,20 @@ CANVAS = LmsPattern(
 # Canvas with anonymous grading: anon_<anonymous_id>_<attachment id>_<file>.
 CANVAS_ANON = LmsPattern(
     "canvas",
-    re.compile(r"^anon_(?P<student_id>[A-Za-z0-9]+)(?:_LATE|_late)?_(?P<attachment_id>\d+)_(?P<file>.+)$"),
+    re.compile(
+        r"^anon_(?P<student_id>[A-Za-z0-9]+)(?:_LATE|_late)?_(?P<attachment_id>\d+)_(?P<file>.+)$"
+    ),
     "file",
 )
-# Moodle (mod/assign/classes/downloader.php): "<full name>_<participant id>_assignsubmission_<plugin>"
-# then "_<file>" (flat) or a folder. Team mode uses "groupname_groupid", so anchor on the LAST
-# "_<digits>_assignsubmission_" (greedy name).
+# Moodle (mod/assign/classes/downloader.php):
+# "<full name>_<participant id>_assignsubmission_<plugin>" then "_<file>" (flat) or a folder.
+# Team mode uses "groupname_groupid", so anchor on the LAST "_<digits>_assignsubmission_"
+# (greedy name).
 MOODLE_FILE = LmsPattern(
     "moodle",
-    re.compile(r"^(?P<name>.+)_(?P<student_id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$"),
+    re.compile(
+        r"^(?P<name>.+)_(?P<student_id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.+)$"
+    ),
     "file",
 )
 MOODLE_FOLDER = LmsPattern(
@@ -59,7 +64,8 @@ MOODLE_FOLDER = LmsPattern(
     re.compile(r"^(?P<name>.+)_(?P<student_id>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?$"),
     "folder",
 )
-# Blackboard original "Assignment File Download": <assignment>_<username>_attempt_<datetime>[_<file>].
+# Blackboard original "Assignment File Download":
+# <assignment>_<username>_attempt_<datetime>[_<file>].
 # The assignment may contain "_", the username cannot: the first "_<user>_attempt_<date>" wins.
 BLACKBOARD = LmsPattern(
     "blackboard",
@@ -81,7 +87,8 @@ NUMERIC_ID = re.compile(r"(?<![A-Za-z0-9])(?P<id>\d{6,8})(?![0-9])")
 # Words in file names that are about the assignment, not the student.
 _NOT_NAME_WORDS = {
     "actividad", "act", "tarea", "reporte", "informe", "entrega", "entregable", "final", "borrador",
-    "version", "ver", "kam", "cuentas", "cuenta", "clave", "clientes", "relaciones", "ventas", "venta",
+    "version", "ver", "kam", "cuentas", "cuenta", "clave", "clientes", "relaciones", "ventas",
+    "venta",
     "documento", "doc", "docx", "trabajo", "proyecto", "evidencia", "ensayo", "copia", "copy", "de",
     "del", "la", "el", "y", "en", "con", "para", "por", "corregido", "corregida", "nuevo", "nueva",
     "definitivo", "matricula", "mat", "id", "alumno", "alumna", "estudiante", "grupo", "equipo",
@@ -91,7 +98,9 @@ _WORD = re.compile(r"^[^\W\d_]{2,}$")
 
 
 def _fold(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if unicodedata.category(c) != "Mn").casefold()
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", s) if unicodedata.category(c) != "Mn"
+    ).casefold()
 
 
 def match_lms(path: PurePath | str) -> tuple[str, dict[str, str]] | None:
@@ -111,7 +120,9 @@ def match_lms(path: PurePath | str) -> tuple[str, dict[str, str]] | None:
             if pattern.applies_to == "folder":
                 m = pattern.regex.match(parent.name)
                 if m:
-                    return pattern.platform, {k: v for k, v in m.groupdict().items() if v is not None}
+                    return pattern.platform, {
+                        k: v for k, v in m.groupdict().items() if v is not None
+                    }
     return None
 
 
@@ -172,6 +183,10 @@ def original_filename(path: PurePath | str) -> str:
     """The name the student gave the file, without the LMS prefix (the name itself otherwise)."""
     p = PurePath(path)
     found = match_lms(p)
-    if found is not None and "file" in found[1] and PurePath(found[1]["file"]).name == found[1]["file"]:
+    if (
+        found is not None
+        and "file" in found[1]
+        and PurePath(found[1]["file"]).name == found[1]["file"]
+    ):
         return found[1]["file"]
     return p.name

@@ -36,7 +36,9 @@ STATUS_ES = {"graded": "calificado", "error": "error"}
 
 def results_json_bytes(outcomes: Iterable[SubmissionOutcome]) -> bytes:
     """results.json content: a list of result objects, UTF-8, accents kept."""
-    return (json.dumps([o.to_json() for o in outcomes], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return (
+        json.dumps([o.to_json() for o in outcomes], ensure_ascii=False, indent=2) + "\n"
+    ).encode("utf-8")
 
 
 def write_results_json(path: Path, outcomes: Iterable[SubmissionOutcome]) -> Path:
@@ -65,16 +67,17 @@ def previous_rubrics(results_path: Path) -> set[tuple[str, str, str]]:
 
 
 def rubric_mismatch_warning(results_path: Path, loaded: LoadedRubric) -> str | None:
-    """A Spanish warning when `results_path` holds results from another rubric (id/version/content)."""
+    """A Spanish warning when `results_path` holds results of another rubric (id/version/sha)."""
     current = (loaded.rubric.id, str(loaded.rubric.version), loaded.sha256)
     others = sorted(r for r in previous_rubrics(results_path) if r != current)
     if not others:
         return None
     names = ", ".join(f"{i} versión {v} (sha256 {h[:12]})" for i, v, h in others)
     return (
-        f"Aviso: {results_path} contiene resultados calificados con otra rúbrica ({names}); la actual "
-        f"es {current[0]} versión {current[1]} (sha256 {current[2][:12]}). Se reemplazarán con los de "
-        "esta ejecución; usa otro --out si quieres conservar los anteriores."
+        f"Aviso: {results_path} contiene resultados calificados con otra rúbrica ({names}); "
+        f"la actual es {current[0]} versión {current[1]} (sha256 {current[2][:12]}). Se "
+        "reemplazarán con los de esta ejecución; usa otro --out si quieres conservar los "
+        "anteriores."
     )
 
 
@@ -85,9 +88,20 @@ def _fmt_score(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
-def summary_rows(outcomes: Iterable[SubmissionOutcome], section_ids: Sequence[str]) -> list[list[str]]:
+def summary_rows(
+    outcomes: Iterable[SubmissionOutcome], section_ids: Sequence[str]
+) -> list[list[str]]:
     """Rows of summary.csv (header first)."""
-    header = ["archivo", "estudiante", "matricula", *section_ids, "total", "estado", "codigo_error", "mensaje_error"]
+    header = [
+        "archivo",
+        "estudiante",
+        "matricula",
+        *section_ids,
+        "total",
+        "estado",
+        "codigo_error",
+        "mensaje_error",
+    ]
     rows = [header]
     for o in outcomes:
         scores = {s.id: s.score for s in o.sections}
@@ -106,7 +120,9 @@ def summary_rows(outcomes: Iterable[SubmissionOutcome], section_ids: Sequence[st
     return rows
 
 
-def write_summary_csv(path: Path, outcomes: Iterable[SubmissionOutcome], section_ids: Sequence[str]) -> Path:
+def write_summary_csv(
+    path: Path, outcomes: Iterable[SubmissionOutcome], section_ids: Sequence[str]
+) -> Path:
     """Write summary.csv atomically: UTF-8 with BOM (Excel), comma-separated, CRLF rows."""
     buf = io.StringIO()
     csv.writer(buf).writerows(summary_rows(outcomes, section_ids))
@@ -142,7 +158,9 @@ class FeedbackWriter:
         base = default_feedback_basename(outcome)
         who = outcome.student.id or outcome.student.name
         if base.casefold() in self._used and who:
-            base = _safe_basename(f"{who}_{base}")  # Moodle folders: every student's "Actividad 3.docx"
+            base = _safe_basename(
+                f"{who}_{base}"
+            )  # Moodle folders: every student's "Actividad 3.docx"
         unique, k = base, 1
         while unique.casefold() in self._used:
             k += 1
@@ -162,7 +180,9 @@ class OutputPaths:
     feedback: Path
 
 
-def write_batch_outputs(out_dir: Path, outcomes: Sequence[SubmissionOutcome], loaded: LoadedRubric) -> OutputPaths:
+def write_batch_outputs(
+    out_dir: Path, outcomes: Sequence[SubmissionOutcome], loaded: LoadedRubric
+) -> OutputPaths:
     """Write results.json and summary.csv for `outcomes` into `out_dir` (atomically)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     section_ids = [s.id for s in loaded.rubric.sections]
@@ -189,7 +209,10 @@ def render_table(outcomes: Sequence[SubmissionOutcome], section_ids: Sequence[st
         cells = [
             _cut(PurePath(o.file).name, 40),
             _cut(o.student.name or o.student.id or "—", 28),
-            *(("—" if scores.get(sid) is None else f"{scores[sid]:.0f}") if o.graded else "" for sid in section_ids),
+            *(
+                ("—" if scores.get(sid) is None else f"{scores[sid]:.0f}") if o.graded else ""
+                for sid in section_ids
+            ),
             f"{o.total:.1f}" if o.total is not None else "",
             STATUS_ES.get(o.status, o.status) + (f" ({o.error.code})" if o.error else ""),
         ]
@@ -198,7 +221,10 @@ def render_table(outcomes: Sequence[SubmissionOutcome], section_ids: Sequence[st
     numeric = set(range(2, len(header) - 1))
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i in numeric else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
 
     sep = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), sep, *(line(r) for r in rows)])

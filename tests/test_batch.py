@@ -60,7 +60,9 @@ sections:
 """
 
 
-def write_rubric(directory: Path, text: str = TINY_RUBRIC, name: str = "prueba.kamgrade.yaml") -> Path:
+def write_rubric(
+    directory: Path, text: str = TINY_RUBRIC, name: str = "prueba.kamgrade.yaml"
+) -> Path:
     path = directory / name
     path.write_text(text, encoding="utf-8")
     return path
@@ -103,13 +105,17 @@ def _section(sec: object, score: float) -> SectionOutcome:
         figures=0,
         tables=0,
         elements=tuple(
-            ElementOutcome(e.id, e.description, True, e.points, e.points, ("evidencia",), "bien", "")
+            ElementOutcome(
+                e.id, e.description, True, e.points, e.points, ("evidencia",), "bien", ""
+            )
             for e in sec.elements  # type: ignore[attr-defined]
         ),
     )
 
 
-def fake_grade(path: Path, loaded: LoadedRubric, *, convert_legacy: bool = False, limits: object = None) -> SubmissionOutcome:
+def fake_grade(
+    path: Path, loaded: LoadedRubric, *, convert_legacy: bool = False, limits: object = None
+) -> SubmissionOutcome:
     """Grade by the file's first bytes: BAD refuses, CRASH/HANG/HOG/RAISE misbehave, else grades."""
     from kamgrade.batch import rubric_ref
 
@@ -197,10 +203,16 @@ def test_zip_members_are_extracted_to_the_work_dir_and_never_outside(tmp_path: P
     assert z.read_bytes() == before  # the original is never modified
     assert not (tmp_path / "evil.docx").exists() and not Path("/abs/evil2.docx").exists()
     by_name = {s.display.split("entregas.zip/", 1)[1]: s for s in subs}
-    assert set(by_name) == {"Ana López_1234567_assignsubmission_file/KAM.docx", "../evil.docx", "/abs/evil2.docx"}
+    assert set(by_name) == {
+        "Ana López_1234567_assignsubmission_file/KAM.docx",
+        "../evil.docx",
+        "/abs/evil2.docx",
+    }
     ok = by_name["Ana López_1234567_assignsubmission_file/KAM.docx"]
     assert ok.error is None and ok.path.read_bytes() == b"ok" and work in ok.path.parents
-    assert by_name["../evil.docx"].error is not None and by_name["../evil.docx"].error.code == "unsafe"
+    assert (
+        by_name["../evil.docx"].error is not None and by_name["../evil.docx"].error.code == "unsafe"
+    )
     assert by_name["/abs/evil2.docx"].error.code == "unsafe"  # type: ignore[union-attr]
 
 
@@ -223,14 +235,20 @@ def test_an_oversized_zip_member_is_not_extracted(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- grading
 
 
-def test_outcomes_come_back_in_input_order_with_display_names(tmp_path: Path, loaded: LoadedRubric) -> None:
+def test_outcomes_come_back_in_input_order_with_display_names(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
     make_files(tmp_path / "in", {f"alumno_{i:02d}.docx": f"ok{i}".encode() for i in range(12)})
     batch = grade_batch([tmp_path / "in"], loaded, jobs=2, grade_fn=fake_grade)
-    assert [Path(o.file).name for o in batch.outcomes] == [f"alumno_{i:02d}.docx" for i in range(12)]
+    assert [Path(o.file).name for o in batch.outcomes] == [
+        f"alumno_{i:02d}.docx" for i in range(12)
+    ]
     assert batch.exit_code == 0 and batch.counts.graded == 12 and not batch.interrupted
 
 
-def test_a_refused_file_makes_exit_code_1_and_is_counted(tmp_path: Path, loaded: LoadedRubric) -> None:
+def test_a_refused_file_makes_exit_code_1_and_is_counted(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
     make_files(tmp_path / "in", {"a.docx": b"ok", "b.docx": b"BAD"})
     batch = grade_batch([tmp_path / "in"], loaded, jobs=2, grade_fn=fake_grade)
     assert batch.exit_code == 1
@@ -246,7 +264,9 @@ def test_lock_files_are_reported_not_skipped(tmp_path: Path, loaded: LoadedRubri
     assert "bloqueo" in lock.error.message
 
 
-def test_an_exception_in_the_grade_function_is_an_internal_error_row(tmp_path: Path, loaded: LoadedRubric) -> None:
+def test_an_exception_in_the_grade_function_is_an_internal_error_row(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
     make_files(tmp_path / "in", {"a.docx": b"RAISE", "b.docx": b"ok"})
     batch = grade_batch([tmp_path / "in"], loaded, jobs=2, grade_fn=fake_grade)
     assert batch.outcomes[0].error is not None and batch.outcomes[0].error.code == "internal"
@@ -254,13 +274,17 @@ def test_an_exception_in_the_grade_function_is_an_internal_error_row(tmp_path: P
     assert batch.outcomes[1].graded
 
 
-def test_students_come_from_lms_names_when_the_grader_found_none(tmp_path: Path, loaded: LoadedRubric) -> None:
+def test_students_come_from_lms_names_when_the_grader_found_none(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
     make_files(tmp_path / "in", {"Perez_Lopez_Juan_AL01234567.docx": b"ok"})
     (o,) = grade_batch([tmp_path / "in"], loaded, grade_fn=fake_grade).outcomes
     assert (o.student.name, o.student.id) == ("Perez Lopez Juan", "AL01234567")
 
 
-def test_a_single_file_is_graded_in_process_with_a_time_budget(tmp_path: Path, loaded: LoadedRubric) -> None:
+def test_a_single_file_is_graded_in_process_with_a_time_budget(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
     (f,) = make_files(tmp_path, {"lento.docx": b"HANG"})
     t0 = time.monotonic()
     batch = grade_batch([f], loaded, grade_fn=fake_grade, time_budget=0.5)
@@ -269,7 +293,9 @@ def test_a_single_file_is_graded_in_process_with_a_time_budget(tmp_path: Path, l
     assert o.error is not None and o.error.code == "timeout" and "--time-budget" in o.error.message
 
 
-def test_on_start_and_on_result_stream_every_submission(tmp_path: Path, loaded: LoadedRubric) -> None:
+def test_on_start_and_on_result_stream_every_submission(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
     make_files(tmp_path / "in", {f"{i}.docx": b"ok" for i in range(5)})
     started: list[int] = []
     seen: list[BatchItem] = []
@@ -280,13 +306,23 @@ def test_on_start_and_on_result_stream_every_submission(tmp_path: Path, loaded: 
     assert started == [5] and sorted(i.index for i in seen) == [0, 1, 2, 3, 4]
 
 
-def test_submissions_refused_before_grading_keep_their_reason(tmp_path: Path, loaded: LoadedRubric) -> None:
-    sub = Submission(tmp_path / "x.zip", "x.zip/../evil.docx", SubmissionError("unsafe", "ruta insegura"))
+def test_submissions_refused_before_grading_keep_their_reason(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
+    sub = Submission(
+        tmp_path / "x.zip", "x.zip/../evil.docx", SubmissionError("unsafe", "ruta insegura")
+    )
     (o,) = grade_submissions([sub], loaded, grade_fn=fake_grade).outcomes
-    assert (o.file, o.error.code, o.error.message) == ("x.zip/../evil.docx", "unsafe", "ruta insegura")  # type: ignore[union-attr]
+    assert (o.file, o.error.code, o.error.message) == (
+        "x.zip/../evil.docx",
+        "unsafe",
+        "ruta insegura",
+    )  # type: ignore[union-attr]
 
 
-def test_keyboard_interrupt_returns_what_was_graded_with_exit_130(tmp_path: Path, loaded: LoadedRubric) -> None:
+def test_keyboard_interrupt_returns_what_was_graded_with_exit_130(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
     make_files(tmp_path / "in", {f"{i:02d}.docx": b"ok" for i in range(6)})
     seen = 0
 
@@ -296,6 +332,8 @@ def test_keyboard_interrupt_returns_what_was_graded_with_exit_130(tmp_path: Path
         if seen == 3:
             raise KeyboardInterrupt
 
-    batch = grade_batch([tmp_path / "in"], loaded, jobs=2, grade_fn=fake_grade, on_result=interrupt_after_three)
+    batch = grade_batch(
+        [tmp_path / "in"], loaded, jobs=2, grade_fn=fake_grade, on_result=interrupt_after_three
+    )
     assert batch.interrupted and batch.exit_code == 130
     assert len(batch.outcomes) == 3 and batch.submissions == 6

@@ -24,7 +24,17 @@ from kamgrade.cli import cli
 from tests.test_batch import TINY_RUBRIC, fake_grade, make_files, write_rubric
 
 REPO = Path(__file__).resolve().parents[1]
-CONTRACT_KEYS = {"file", "student", "status", "error", "rubric", "total", "warnings", "document", "sections"}
+CONTRACT_KEYS = {
+    "file",
+    "student",
+    "status",
+    "error",
+    "rubric",
+    "total",
+    "warnings",
+    "document",
+    "sections",
+}
 
 
 @pytest.fixture
@@ -66,25 +76,47 @@ def test_every_command_has_help(runner: CliRunner, args: tuple[str, ...]) -> Non
 def test_version_names_the_rubric_schema(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("kamgrade ") and result.stdout.strip().endswith("(rubric schema 1)")
+    assert result.stdout.startswith("kamgrade ") and result.stdout.strip().endswith(
+        "(rubric schema 1)"
+    )
 
 
 def test_grade_help_is_in_spanish(runner: CliRunner) -> None:
     out = runner.invoke(cli, ["grade", "--help"]).stdout
-    for text in ("Califica las entregas", "--time-budget", "--max-size", "--convert-legacy", "--templates", "--quiet", "--jobs"):
+    for text in (
+        "Califica las entregas",
+        "--time-budget",
+        "--max-size",
+        "--convert-legacy",
+        "--templates",
+        "--quiet",
+        "--jobs",
+    ):
         assert text in out
 
 
-def test_all_graded_exits_0_and_writes_every_output(runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None) -> None:
-    make_files(tmp_path / "in", {"Perez_Lopez_Juan_AL01234567.docx": b"ok1", "Ana_Ruiz_AL02934817.docx": b"ok2"})
+def test_all_graded_exits_0_and_writes_every_output(
+    runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None
+) -> None:
+    make_files(
+        tmp_path / "in",
+        {"Perez_Lopez_Juan_AL01234567.docx": b"ok1", "Ana_Ruiz_AL02934817.docx": b"ok2"},
+    )
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["grade", str(tmp_path / "in"), "--rubric", str(rubric), "--out", str(out), "-j", "2"])
+    result = runner.invoke(
+        cli, ["grade", str(tmp_path / "in"), "--rubric", str(rubric), "--out", str(out), "-j", "2"]
+    )
     assert result.exit_code == 0, result.output + result.stderr
     rows = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert [Path(r["file"]).name for r in rows] == ["Ana_Ruiz_AL02934817.docx", "Perez_Lopez_Juan_AL01234567.docx"]
+    assert [Path(r["file"]).name for r in rows] == [
+        "Ana_Ruiz_AL02934817.docx",
+        "Perez_Lopez_Juan_AL01234567.docx",
+    ]
     assert all(CONTRACT_KEYS <= set(r) for r in rows)
     summary = list(csv.reader(io.StringIO((out / "summary.csv").read_bytes().decode("utf-8-sig"))))
-    assert summary[0][:5] == ["archivo", "estudiante", "matricula", "s1", "s2"] and len(summary) == 3
+    assert (
+        summary[0][:5] == ["archivo", "estudiante", "matricula", "s1", "s2"] and len(summary) == 3
+    )
     assert summary[2][1:3] == ["Perez Lopez Juan", "AL01234567"]
     feedback = sorted(p.name for p in (out / "feedback").iterdir())
     assert "Perez_Lopez_Juan_AL01234567.md" in feedback and len(feedback) == 6, feedback
@@ -93,9 +125,17 @@ def test_all_graded_exits_0_and_writes_every_output(runner: CliRunner, tmp_path:
     assert str(out / "results.json") in result.stdout and "Retroalimentación" in result.stdout
 
 
-def test_unreadable_files_exit_1_and_are_listed_with_the_reason(runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None) -> None:
-    make_files(tmp_path / "in", {"a.docx": b"ok", "roto.docx": b"BAD", "~$a.docx": b"\x03Ana" + b"\0" * 158})
-    result = runner.invoke(cli, ["grade", str(tmp_path / "in"), "--rubric", str(rubric), "--out", str(tmp_path / "out")])
+def test_unreadable_files_exit_1_and_are_listed_with_the_reason(
+    runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None
+) -> None:
+    make_files(
+        tmp_path / "in",
+        {"a.docx": b"ok", "roto.docx": b"BAD", "~$a.docx": b"\x03Ana" + b"\0" * 158},
+    )
+    result = runner.invoke(
+        cli,
+        ["grade", str(tmp_path / "in"), "--rubric", str(rubric), "--out", str(tmp_path / "out")],
+    )
     assert result.exit_code == 1
     assert "No se pudieron calificar 2 archivo(s)" in result.stdout
     assert "roto.docx [not_docx]: no es un documento de Word." in result.stdout
@@ -117,8 +157,13 @@ def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
     assert runner.invoke(cli, args).exit_code == 2
 
 
-def test_a_bad_rubric_exits_3_and_prints_every_problem(runner: CliRunner, tmp_path: Path, fake_grader: None) -> None:
-    bad = TINY_RUBRIC.replace("weight: 40", "weight: cuarenta").replace("points: 1\n        feedback_missing: Identifica", "points: -1\n        feedback_missing: Identifica")
+def test_a_bad_rubric_exits_3_and_prints_every_problem(
+    runner: CliRunner, tmp_path: Path, fake_grader: None
+) -> None:
+    bad = TINY_RUBRIC.replace("weight: 40", "weight: cuarenta").replace(
+        "points: 1\n        feedback_missing: Identifica",
+        "points: -1\n        feedback_missing: Identifica",
+    )
     rubric = write_rubric(tmp_path, bad, "mala.kamgrade.yaml")
     (sub,) = make_files(tmp_path / "in", {"a.docx": b"ok"})
     result = runner.invoke(cli, ["grade", str(sub), "--rubric", str(rubric)])
@@ -135,7 +180,13 @@ def test_a_rubric_that_is_not_yaml_exits_3(runner: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 3 and "rota.kamgrade.yaml" in result.stderr
 
 
-def test_json_for_one_file_prints_exactly_one_object(runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_json_for_one_file_prints_exactly_one_object(
+    runner: CliRunner,
+    tmp_path: Path,
+    rubric: Path,
+    fake_grader: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     (sub,) = make_files(tmp_path / "in", {"a.docx": b"ok"})
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["grade", str(sub), "--rubric", str(rubric), "--json"])
@@ -145,10 +196,14 @@ def test_json_for_one_file_prints_exactly_one_object(runner: CliRunner, tmp_path
     assert not (tmp_path / "kamgrade_resultados").exists()  # --json alone writes no files
 
 
-def test_json_for_a_folder_prints_a_list_and_errors_go_to_stderr(runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None) -> None:
+def test_json_for_a_folder_prints_a_list_and_errors_go_to_stderr(
+    runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None
+) -> None:
     make_files(tmp_path / "in", {"a.docx": b"ok", "b.docx": b"BAD"})
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["grade", str(tmp_path / "in"), "--rubric", str(rubric), "--json", "--out", str(out)])
+    result = runner.invoke(
+        cli, ["grade", str(tmp_path / "in"), "--rubric", str(rubric), "--json", "--out", str(out)]
+    )
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert [d["status"] for d in data] == ["graded", "error"]
@@ -156,7 +211,9 @@ def test_json_for_a_folder_prints_a_list_and_errors_go_to_stderr(runner: CliRunn
     assert (out / "results.json").is_file()
 
 
-def test_an_lms_zip_is_graded_without_writing_outside(runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None) -> None:
+def test_an_lms_zip_is_graded_without_writing_outside(
+    runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None
+) -> None:
     z = tmp_path / "dl" / "curso-actividad3-123.zip"
     z.parent.mkdir()
     with zipfile.ZipFile(z, "w") as zf:
@@ -166,24 +223,38 @@ def test_an_lms_zip_is_graded_without_writing_outside(runner: CliRunner, tmp_pat
         zf.writestr("../../evil2.docx", b"evil")
     before = z.read_bytes()
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["grade", str(z), "--rubric", str(rubric), "--out", str(out), "--jobs", "2"])
+    result = runner.invoke(
+        cli, ["grade", str(z), "--rubric", str(rubric), "--out", str(out), "--jobs", "2"]
+    )
     assert result.exit_code == 1, result.output + result.stderr
     assert z.read_bytes() == before
     assert not (tmp_path / "evil.docx").exists() and not (tmp_path / "dl" / "evil.docx").exists()
     assert not (tmp_path.parent / "evil2.docx").exists()
     rows = json.loads((out / "results.json").read_text(encoding="utf-8"))
     students = {r["student"]["name"]: r for r in rows if r["status"] == "graded"}
-    assert set(students) == {"Ana López", "Luis Mora"} and students["Ana López"]["student"]["id"] == "1234567"
+    assert (
+        set(students) == {"Ana López", "Luis Mora"}
+        and students["Ana López"]["student"]["id"] == "1234567"
+    )
     unsafe = [r for r in rows if r["error"] and r["error"]["code"] == "unsafe"]
     assert len(unsafe) == 2 and "../evil.docx" in result.stdout
     feedback = sorted(p.name for p in (out / "feedback").glob("*.md"))
-    assert len(feedback) >= 2 and len(set(feedback)) == len(feedback)  # two "KAM.docx" do not collide
+    assert len(feedback) >= 2 and len(set(feedback)) == len(
+        feedback
+    )  # two "KAM.docx" do not collide
 
 
-def test_results_from_another_rubric_version_trigger_a_warning(runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None) -> None:
+def test_results_from_another_rubric_version_trigger_a_warning(
+    runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None
+) -> None:
     (sub,) = make_files(tmp_path / "in", {"a.docx": b"ok"})
     out = tmp_path / "out"
-    assert runner.invoke(cli, ["grade", str(sub), "--rubric", str(rubric), "--out", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(
+            cli, ["grade", str(sub), "--rubric", str(rubric), "--out", str(out)]
+        ).exit_code
+        == 0
+    )
     again = runner.invoke(cli, ["grade", str(sub), "--rubric", str(rubric), "--out", str(out)])
     assert "otra rúbrica" not in again.stderr
     newer = write_rubric(tmp_path, TINY_RUBRIC.replace('"1.0"', '"2.0"'), "nueva.kamgrade.yaml")
@@ -192,15 +263,24 @@ def test_results_from_another_rubric_version_trigger_a_warning(runner: CliRunner
     assert "otra rúbrica" in third.stderr and "prueba versión 1.0" in third.stderr
 
 
-def test_quiet_prints_no_table(runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None) -> None:
+def test_quiet_prints_no_table(
+    runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None
+) -> None:
     (sub,) = make_files(tmp_path / "in", {"a.docx": b"ok"})
-    result = runner.invoke(cli, ["grade", str(sub), "--rubric", str(rubric), "--out", str(tmp_path / "o"), "-q"])
+    result = runner.invoke(
+        cli, ["grade", str(sub), "--rubric", str(rubric), "--out", str(tmp_path / "o"), "-q"]
+    )
     assert result.exit_code == 0 and result.stdout == ""
 
 
-def test_an_empty_folder_is_an_error_not_a_silent_success(runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None) -> None:
+def test_an_empty_folder_is_an_error_not_a_silent_success(
+    runner: CliRunner, tmp_path: Path, rubric: Path, fake_grader: None
+) -> None:
     (tmp_path / "vacia").mkdir()
-    result = runner.invoke(cli, ["grade", str(tmp_path / "vacia"), "--rubric", str(rubric), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        cli,
+        ["grade", str(tmp_path / "vacia"), "--rubric", str(rubric), "--out", str(tmp_path / "o")],
+    )
     assert result.exit_code == 1 and "ningún archivo" in result.stderr
 
 
@@ -214,17 +294,41 @@ def test_real_submissions_end_to_end(runner: CliRunner, tmp_path: Path) -> None:
     make_files(
         tmp_path / "in",
         {
-            "Lopez_Ruiz_Ana_AL02934817.docx": docbuilder.build_docx(fixtures.kam_report_spec("word-styles")).data,
-            "Mora_Luis_AL01111111.docx": docbuilder.build_docx(fixtures.kam_report_spec("caps-bold")).data,
+            "Lopez_Ruiz_Ana_AL02934817.docx": docbuilder.build_docx(
+                fixtures.kam_report_spec("word-styles")
+            ).data,
+            "Mora_Luis_AL01111111.docx": docbuilder.build_docx(
+                fixtures.kam_report_spec("caps-bold")
+            ).data,
             "protegido.docx": badfiles.encrypted_docx(),
         },
     )
     out = tmp_path / "out"
-    result = runner.invoke(cli, ["grade", str(tmp_path / "in"), "--rubric", str(default_rubric_path()), "--out", str(out), "-j", "2"])
+    result = runner.invoke(
+        cli,
+        [
+            "grade",
+            str(tmp_path / "in"),
+            "--rubric",
+            str(default_rubric_path()),
+            "--out",
+            str(out),
+            "-j",
+            "2",
+        ],
+    )
     assert result.exit_code == 1, result.output + result.stderr
-    rows = {Path(r["file"]).name: r for r in json.loads((out / "results.json").read_text(encoding="utf-8"))}
+    rows = {
+        Path(r["file"]).name: r
+        for r in json.loads((out / "results.json").read_text(encoding="utf-8"))
+    }
     assert rows["Lopez_Ruiz_Ana_AL02934817.docx"]["status"] == "graded"
-    assert [s["id"] for s in rows["Mora_Luis_AL01111111.docx"]["sections"]] == ["s1", "s2", "s3", "s4"]
+    assert [s["id"] for s in rows["Mora_Luis_AL01111111.docx"]["sections"]] == [
+        "s1",
+        "s2",
+        "s3",
+        "s4",
+    ]
     assert rows["protegido.docx"]["error"]["code"] == "encrypted"
     assert "contraseña" in result.stdout
     assert any(p.suffix == ".docx" for p in (out / "feedback").iterdir())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -16,7 +17,17 @@ from kamgrade.outcome import Student, SubmissionError, SubmissionOutcome
 from kamgrade.rubric import LoadedRubric, load_rubric
 from tests.test_batch import fake_grade, make_files, write_rubric
 
-CONTRACT_KEYS = {"file", "student", "status", "error", "rubric", "total", "warnings", "document", "sections"}
+CONTRACT_KEYS = {
+    "file",
+    "student",
+    "status",
+    "error",
+    "rubric",
+    "total",
+    "warnings",
+    "document",
+    "sections",
+}
 SECTION_KEYS = {
     "id", "title", "found", "heading", "confidence", "words", "characters", "prompt_words",
     "cuartillas", "min_cuartillas", "length_ok", "score", "weight", "elements",
@@ -33,8 +44,7 @@ def loaded(tmp_path: Path) -> LoadedRubric:
 def outcomes(tmp_path: Path, loaded: LoadedRubric) -> list[SubmissionOutcome]:
     (good,) = make_files(tmp_path / "in", {"José Núñez_AL01234567.docx": b"ok"})
     graded = fake_grade(good, loaded)
-    graded = SubmissionOutcome(**{**{f: getattr(graded, f) for f in graded.__dataclass_fields__},
-                                  "student": Student("José Núñez", "AL01234567", "filename")})  # fmt: skip
+    graded = dataclasses.replace(graded, student=Student("José Núñez", "AL01234567", "filename"))
     error = SubmissionOutcome(
         file="entregas/malo.pdf",
         student=Student(None, None),
@@ -45,7 +55,9 @@ def outcomes(tmp_path: Path, loaded: LoadedRubric) -> list[SubmissionOutcome]:
     return [graded, error]
 
 
-def test_results_json_is_a_list_of_contract_objects(tmp_path: Path, outcomes: list[SubmissionOutcome]) -> None:
+def test_results_json_is_a_list_of_contract_objects(
+    tmp_path: Path, outcomes: list[SubmissionOutcome]
+) -> None:
     path = report.write_results_json(tmp_path / "out" / "results.json", outcomes)
     rows = json.loads(path.read_text(encoding="utf-8"))
     assert isinstance(rows, list) and len(rows) == 2
@@ -54,20 +66,39 @@ def test_results_json_is_a_list_of_contract_objects(tmp_path: Path, outcomes: li
         assert {"name", "id"} <= set(row["student"]) and {"id", "version"} <= set(row["rubric"])
         assert {"words", "paragraphs", "tables", "figures"} <= set(row["document"])
     graded, error = rows
-    assert graded["status"] == "graded" and graded["error"] is None and isinstance(graded["total"], float)
+    assert (
+        graded["status"] == "graded"
+        and graded["error"] is None
+        and isinstance(graded["total"], float)
+    )
     assert SECTION_KEYS <= set(graded["sections"][0])
     assert ELEMENT_KEYS <= set(graded["sections"][0]["elements"][0])
-    assert error["status"] == "error" and error["error"] == {"code": "pdf", "message": "es un PDF, no un documento de Word."}
+    assert error["status"] == "error" and error["error"] == {
+        "code": "pdf",
+        "message": "es un PDF, no un documento de Word.",
+    }
     assert error["total"] is None
     assert "José Núñez" in path.read_text(encoding="utf-8")  # accents kept, not \u escapes
 
 
-def test_summary_csv_has_a_bom_and_one_row_per_submission(tmp_path: Path, outcomes: list[SubmissionOutcome]) -> None:
+def test_summary_csv_has_a_bom_and_one_row_per_submission(
+    tmp_path: Path, outcomes: list[SubmissionOutcome]
+) -> None:
     path = report.write_summary_csv(tmp_path / "summary.csv", outcomes, ["s1", "s2"])
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # Excel in Spanish reads UTF-8 only with the BOM
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0] == ["archivo", "estudiante", "matricula", "s1", "s2", "total", "estado", "codigo_error", "mensaje_error"]
+    assert rows[0] == [
+        "archivo",
+        "estudiante",
+        "matricula",
+        "s1",
+        "s2",
+        "total",
+        "estado",
+        "codigo_error",
+        "mensaje_error",
+    ]
     assert rows[1][1:3] == ["José Núñez", "AL01234567"] and rows[1][6] == "calificado"
     assert rows[2][3:5] == ["", ""] and rows[2][6:8] == ["error", "pdf"]
     assert len(rows) == 3
@@ -83,7 +114,9 @@ def test_an_exception_mid_write_leaves_the_old_file_and_no_temp_file(tmp_path: P
     assert os.listdir(tmp_path) == ["results.json"]
 
 
-def test_keyboard_interrupt_mid_write_leaves_no_partial_file(tmp_path: Path, outcomes: list[SubmissionOutcome], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keyboard_interrupt_mid_write_leaves_no_partial_file(
+    tmp_path: Path, outcomes: list[SubmissionOutcome], monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_fsync = os.fsync
 
     def interrupted_fsync(fd: int) -> None:
@@ -113,7 +146,9 @@ def test_feedback_files_get_unique_names(tmp_path: Path, outcomes: list[Submissi
     assert all(p.read_bytes() for p in first + second)
 
 
-def test_the_table_lists_each_submission_with_its_scores_and_status(outcomes: list[SubmissionOutcome]) -> None:
+def test_the_table_lists_each_submission_with_its_scores_and_status(
+    outcomes: list[SubmissionOutcome],
+) -> None:
     table = report.render_table(outcomes, ["s1", "s2"])
     lines = table.splitlines()
     assert lines[0].split() == ["Archivo", "Estudiante", "s1", "s2", "Total", "Estado"]
@@ -128,10 +163,18 @@ def test_unreadable_files_are_listed_with_their_reason(outcomes: list[Submission
     assert report.render_problems(outcomes[:1]) == ""
 
 
-def test_results_from_another_rubric_version_are_flagged(tmp_path: Path, loaded: LoadedRubric, outcomes: list[SubmissionOutcome]) -> None:
+def test_results_from_another_rubric_version_are_flagged(
+    tmp_path: Path, loaded: LoadedRubric, outcomes: list[SubmissionOutcome]
+) -> None:
     results = report.write_results_json(tmp_path / "results.json", outcomes)
     assert report.rubric_mismatch_warning(results, loaded) is None
-    changed = load_rubric(write_rubric(tmp_path, (tmp_path / "prueba.kamgrade.yaml").read_text().replace('"1.0"', '"1.1"'), "b.kamgrade.yaml"))
+    changed = load_rubric(
+        write_rubric(
+            tmp_path,
+            (tmp_path / "prueba.kamgrade.yaml").read_text().replace('"1.0"', '"1.1"'),
+            "b.kamgrade.yaml",
+        )
+    )
     warning = report.rubric_mismatch_warning(results, changed)
     assert warning is not None and "otra rúbrica" in warning and "prueba versión 1.0" in warning
     assert report.rubric_mismatch_warning(tmp_path / "no_existe.json", loaded) is None
