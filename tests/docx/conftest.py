@@ -19,7 +19,12 @@ settings.register_profile(
 settings.register_profile(
     "long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
-settings.load_profile("ci")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # "ci" is the default; an explicit --hypothesis-profile (e.g. `make fuzz`: long) wins.
+    if config.getoption("hypothesis_profile", None) is None:
+        settings.load_profile("ci")
 
 MakeDocx = Callable[..., bytes]
 ReadDocx = Callable[..., DocModel]
