@@ -51,6 +51,7 @@ W_HYPERLINK, W_SMARTTAG, W_CUSTOMXML, W_FLDSIMPLE = (
     _w(t) for t in ("hyperlink", "smartTag", "customXml", "fldSimple")
 )
 W_DIR, W_BDO, W_ALTCHUNK, W_SECTPR = (_w(t) for t in ("dir", "bdo", "altChunk", "sectPr"))
+W_SUBDOC = _w("subDoc")
 W_VAL = _w("val")
 MC_ALT, MC_CHOICE, MC_FALLBACK = (f"{{{MC}}}{t}" for t in ("AlternateContent", "Choice",
                                                          "Fallback"))
@@ -167,6 +168,15 @@ class Walker:
                 branch = choose_branch(child)
                 if branch is not None:
                     self._blocks_into(branch, origin, toc, out)
+            elif tag == W_SUBDOC:
+                # §17.17.1.6: a master document's subdocument lives in another file.
+                self.pkg.warn(
+                    "KG-DOCX-SUBDOC",
+                    "el documento es un documento maestro que enlaza subdocumentos externos; su "
+                    "texto no está en el archivo y no se cuenta. Pide al estudiante un solo "
+                    "archivo con todo el contenido.",
+                    self.part,
+                )
             elif tag == W_ALTCHUNK:
                 target = self.pkg.target(self.part, child.get(f"{{{R}}}id"))
                 for text in altchunk.chunk_texts(self.pkg, target):

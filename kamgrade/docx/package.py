@@ -137,7 +137,9 @@ class Package:
         ]
 
     def warn(self, code: str, text: str, where: str | None = None) -> None:
-        self.messages.append(Message(code, Severity.WARNING, text, where))
+        """Record a warning once per (code, where): a construct repeated 40 times is one message."""
+        if not any(m.code == code and m.where == where for m in self.messages):
+            self.messages.append(Message(code, Severity.WARNING, text, where))
 
 
 def _rels_name(part: str) -> str:

@@ -204,3 +204,10 @@ def test_a_valid_document_without_text_reads_as_empty(read_docx: ReadDocx) -> No
     doc = read_docx("<w:p/>")
     assert words(doc) == 0
     assert doc.title == "Reporte KAM" and doc.author == "Ana Pérez"
+
+
+def test_subdocument_links_are_a_warning(read_docx: ReadDocx) -> None:
+    doc = read_docx('<w:p><w:r><w:t>maestro</w:t></w:r></w:p><w:subDoc r:id="rSub"/>')
+    assert texts(doc) == ["maestro"]
+    assert [m.code for m in doc.messages] == ["KG-DOCX-SUBDOC"]
+    assert "subdocumentos" in doc.messages[0].text
