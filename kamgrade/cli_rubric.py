@@ -20,7 +20,10 @@ def _fail_rubric(error: Any) -> NoReturn:
     for problem in error.problems:
         click.echo(problem.render(), err=True)
     n = len(error.problems)
-    click.echo(f"La rúbrica tiene {n} problema{'s' if n != 1 else ''}; corrígela y vuelve a intentarlo.", err=True)
+    click.echo(
+        f"La rúbrica tiene {n} problema{'s' if n != 1 else ''}; corrígela y vuelve a intentarlo.",
+        err=True,
+    )
     sys.exit(_BAD_RUBRIC)
 
 
@@ -80,7 +83,9 @@ def show(file: Path) -> None:
 
 @rubric.command()
 @click.option("--title", help="Título de la actividad.")
-@click.option("--id", "rubric_id", help="Identificador de la rúbrica (por defecto, derivado del título).")
+@click.option(
+    "--id", "rubric_id", help="Identificador de la rúbrica (por defecto, derivado del título)."
+)
 @click.option("--author", help="Autor de la rúbrica.")
 @click.option(
     "--section",
@@ -91,7 +96,10 @@ def show(file: Path) -> None:
     "se reparte para sumar 100.",
 )
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Archivo de salida (si no, la pantalla)."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Archivo de salida (si no, la pantalla).",
 )
 @click.option("--force", is_flag=True, help="Sobrescribe el archivo de salida si ya existe.")
 def new(
@@ -132,7 +140,9 @@ def new(
         count = click.prompt("¿Cuántas secciones?", type=click.IntRange(1, 30), default=3)
         for n in range(1, count + 1):
             t = click.prompt(f"Sección {n}: título")
-            w = click.prompt(f"Sección {n}: peso (vacío = repartir)", default="", show_default=False)
+            w = click.prompt(
+                f"Sección {n}: peso (vacío = repartir)", default="", show_default=False
+            )
             m = click.prompt(f"Sección {n}: mínimo en cuartillas", type=float, default=0.0)
             try:
                 drafts.append(parse_section_flag(f"{t}:{w}:{m}"))
@@ -154,12 +164,17 @@ def new(
     if output.exists() and not force:
         raise click.UsageError(f"{output} ya existe; usa --force para sobrescribirlo")
     output.write_text(text, encoding="utf-8")
-    click.echo(f"Rúbrica escrita en {output}. Revísala con: kamgrade rubric validate {output}", err=True)
+    click.echo(
+        f"Rúbrica escrita en {output}. Revísala con: kamgrade rubric validate {output}", err=True
+    )
 
 
 @rubric.command()
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Archivo de salida (si no, la pantalla)."
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Archivo de salida (si no, la pantalla).",
 )
 def schema(output: Path | None) -> None:
     """Imprime el JSON Schema (2020-12) del formato de rúbrica, para editores como VS Code.
@@ -190,7 +205,9 @@ def try_(rubric_file: Path, submission: Path, as_json: bool) -> None:
     try:
         from kamgrade.grading import grade_file
     except ImportError as e:
-        raise click.ClickException(f"esta instalación de kamgrade no incluye el calificador ({e})") from e
+        raise click.ClickException(
+            f"esta instalación de kamgrade no incluye el calificador ({e})"
+        ) from e
     outcome = grade_file(submission, loaded)
     if as_json:
         import json

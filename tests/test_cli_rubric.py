@@ -71,19 +71,24 @@ def test_validate_a_good_rubric_exits_0(runner: CliRunner) -> None:
     assert "rúbrica válida" in result.stderr
 
 
-def test_validate_prints_every_problem_with_its_place_and_exits_3(runner: CliRunner, bad: Path) -> None:
+def test_validate_prints_every_problem_with_its_place_and_exits_3(
+    runner: CliRunner, bad: Path
+) -> None:
     result = runner.invoke(rubric, ["validate", str(PREMIOS), str(bad)])
     assert result.exit_code == 3
     assert result.stdout.splitlines() == [
-        f"{bad}:5:1: los pesos de las secciones suman 90 y deben sumar 100 (s1 90); ajusta `weight`",
-        f"{bad}:14:20: clave desconocida `frases`. ¿Quisiste decir `phrases`? (claves válidas aquí: "
-        "phrases, lemmas, regex, number_near, people, figure, shared_terms, all, any, not, near, window, "
-        "min_matches, allow_negated)",
+        f"{bad}:5:1: los pesos de las secciones suman 90 y deben sumar 100 (s1 90); "
+        "ajusta `weight`",
+        f"{bad}:14:20: clave desconocida `frases`. ¿Quisiste decir `phrases`? "
+        "(claves válidas aquí: phrases, lemmas, regex, number_near, people, figure, "
+        "shared_terms, all, any, not, near, window, min_matches, allow_negated)",
     ]
     assert f"{bad}: 2 problemas" in result.stderr
 
 
-def test_validate_a_missing_file_exits_3_without_a_traceback(runner: CliRunner, tmp_path: Path) -> None:
+def test_validate_a_missing_file_exits_3_without_a_traceback(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     result = runner.invoke(rubric, ["validate", str(tmp_path / "no.yaml")])
     assert result.exit_code == 3
     assert "no existe el archivo" in result.stdout
@@ -102,7 +107,10 @@ def test_show_prints_sections_weights_minimums_elements_and_levels(runner: CliRu
     assert row.split()[-5:] == ["20", "0.4", "c.", "4", "6"]
     assert next(line for line in out.splitlines() if line.startswith("Total")).split()[1] == "100"
     assert "s2.proporcion" in out and "number_near[percent]" in out
-    assert "Niveles: Excelente ≥ 90 · Satisfactorio ≥ 70 · En desarrollo ≥ 50 · Insuficiente ≥ 0" in out
+    assert (
+        "Niveles: Excelente ≥ 90 · Satisfactorio ≥ 70 · En desarrollo ≥ 50 · Insuficiente ≥ 0"
+        in out
+    )
 
 
 def test_show_a_bad_rubric_exits_3_with_problems_on_stderr(runner: CliRunner, bad: Path) -> None:
@@ -118,8 +126,17 @@ def test_new_from_flags_writes_a_rubric_that_validates(runner: CliRunner, tmp_pa
     result = runner.invoke(
         rubric,
         [
-            "new", "--title", "Plan de premios", "--section", "Participantes:20:0.5",
-            "--section", "Presupuesto del plan::1", "--section", "Periodo", "-o", str(out),
+            "new",
+            "--title",
+            "Plan de premios",
+            "--section",
+            "Participantes:20:0.5",
+            "--section",
+            "Presupuesto del plan::1",
+            "--section",
+            "Periodo",
+            "-o",
+            str(out),
         ],
     )
     assert result.exit_code == 0, result.output
@@ -128,7 +145,9 @@ def test_new_from_flags_writes_a_rubric_that_validates(runner: CliRunner, tmp_pa
     assert text.startswith("# yaml-language-server: $schema=")
     assert "id: plan_de_premios" in text
     assert [line.strip() for line in text.splitlines() if line.strip().startswith("weight:")] == [
-        "weight: 20", "weight: 40", "weight: 40",
+        "weight: 20",
+        "weight: 40",
+        "weight: 40",
     ]
     assert "min_cuartillas: 0.5" in text
     assert "kamgrade rubric validate" in result.stderr
@@ -148,13 +167,18 @@ def test_new_refuses_to_overwrite_without_force(runner: CliRunner, tmp_path: Pat
     [
         (["--section", "A:50"], "falta --title"),
         (["--title", "T"], "falta al menos una --section"),
-        (["--title", "T", "--section", "A:60", "--section", "B:60", "--section", "C"], "no queda peso"),
+        (
+            ["--title", "T", "--section", "A:60", "--section", "B:60", "--section", "C"],
+            "no queda peso",
+        ),
         (["--title", "T", "--section", "A:60", "--section", "B:60"], "los pesos suman 120"),
         (["--title", "T", "--section", "A:60", "--section", "B:30"], "los pesos suman 90"),
         (["--title", "T", "--section", ":30"], "falta el título"),
     ],
 )
-def test_new_with_bad_flags_is_a_usage_error(runner: CliRunner, args: list[str], message: str) -> None:
+def test_new_with_bad_flags_is_a_usage_error(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
     result = runner.invoke(rubric, ["new", *args])
     assert result.exit_code == 2
     assert message in result.stderr
@@ -185,32 +209,88 @@ def test_schema_prints_the_json_schema(runner: CliRunner, tmp_path: Path) -> Non
 
 def _outcome() -> SubmissionOutcome:
     met = ElementOutcome(
-        "s1.puestos", "Nombra los puestos", True, 2, 2,
-        ("Participan los 14 KAM y la gerente nacional.",), "Bien.", "1 oración(es) con alguna frase de «kam»",
+        "s1.puestos",
+        "Nombra los puestos",
+        True,
+        2,
+        2,
+        ("Participan los 14 KAM y la gerente nacional.",),
+        "Bien.",
+        "1 oración(es) con alguna frase de «kam»",
     )
     missed = ElementOutcome(
-        "s1.cuantos", "Indica cuántas personas", False, 0, 1, (), "Indica cuántas personas participan.",
+        "s1.cuantos",
+        "Indica cuántas personas",
+        False,
+        0,
+        1,
+        (),
+        "Indica cuántas personas participan.",
         "ninguna oración con una cantidad a ≤4 palabras de «kam»",
     )
     found = SectionOutcome(
-        id="s1", title="Participantes", found=True, heading="1. Participantes del plan", confidence=0.97,
-        heading_reason="estilo de título; similitud 97/100; número 1", words=120, characters=700,
-        prompt_words=12, prompt_characters=60, cuartillas=0.48, min_cuartillas=0.25, length_ok=True,
-        length_factor=1.0, content_score=66.7, score=66.7, weight=15, level="En desarrollo",
-        level_descriptor="Incompleto.", figures=0, tables=1, elements=(met, missed),
+        id="s1",
+        title="Participantes",
+        found=True,
+        heading="1. Participantes del plan",
+        confidence=0.97,
+        heading_reason="estilo de título; similitud 97/100; número 1",
+        words=120,
+        characters=700,
+        prompt_words=12,
+        prompt_characters=60,
+        cuartillas=0.48,
+        min_cuartillas=0.25,
+        length_ok=True,
+        length_factor=1.0,
+        content_score=66.7,
+        score=66.7,
+        weight=15,
+        level="En desarrollo",
+        level_descriptor="Incompleto.",
+        figures=0,
+        tables=1,
+        elements=(met, missed),
         notes=("Elementos: 2 de 3 puntos (67/100).",),
     )
     lost = SectionOutcome(
-        id="s5", title="Proporciones", found=False, heading=None, confidence=0.0,
-        heading_reason="Ningún encabezado se parece a «Proporciones».", words=0, characters=0, prompt_words=0,
-        prompt_characters=0, cuartillas=0, min_cuartillas=0.15, length_ok=False, length_factor=0,
-        content_score=0, score=0, weight=10, level=None, level_descriptor=None, figures=0, tables=0,
-        elements=(ElementOutcome("s5.porcentajes", "Porcentajes", False, 0, 2, (), "x", "La sección no se encontró."),),
+        id="s5",
+        title="Proporciones",
+        found=False,
+        heading=None,
+        confidence=0.0,
+        heading_reason="Ningún encabezado se parece a «Proporciones».",
+        words=0,
+        characters=0,
+        prompt_words=0,
+        prompt_characters=0,
+        cuartillas=0,
+        min_cuartillas=0.15,
+        length_ok=False,
+        length_factor=0,
+        content_score=0,
+        score=0,
+        weight=10,
+        level=None,
+        level_descriptor=None,
+        figures=0,
+        tables=0,
+        elements=(
+            ElementOutcome(
+                "s5.porcentajes", "Porcentajes", False, 0, 2, (), "x", "La sección no se encontró."
+            ),
+        ),
     )
     return SubmissionOutcome(
-        file="ana.docx", student=Student("Ana López", "AL1"), status="graded",
-        rubric=RubricRef("premios_plan", "1.0", "ab" * 32, "r.yaml"), total=61.5, level="En desarrollo",
-        document=DocumentStats(300, 20, 1, 0), sections=(found, lost), warnings=("El documento tiene comentarios.",),
+        file="ana.docx",
+        student=Student("Ana López", "AL1"),
+        status="graded",
+        rubric=RubricRef("premios_plan", "1.0", "ab" * 32, "r.yaml"),
+        total=61.5,
+        level="En desarrollo",
+        document=DocumentStats(300, 20, 1, 0),
+        sections=(found, lost),
+        warnings=("El documento tiene comentarios.",),
     )
 
 
@@ -219,22 +299,36 @@ def test_try_rendering_explains_headings_elements_and_evidence() -> None:
     assert "Rúbrica: premios_plan versión 1.0 (sha256 abababababab)" in text
     assert "Total: 61.5 / 100 · nivel En desarrollo" in text
     assert "Aviso: El documento tiene comentarios." in text
-    assert "  Encabezado: «1. Participantes del plan» (confianza 0.97): estilo de título; similitud 97/100; número 1" in text
+    assert (
+        "  Encabezado: «1. Participantes del plan» (confianza 0.97): "
+        "estilo de título; similitud 97/100; número 1" in text
+    )
     assert "12 palabras copiadas de la consigna no cuentan" in text
-    assert "  ✓ cumple s1.puestos (2/2 pt): Nombra los puestos\n      en: «Participan los 14 KAM y la gerente nacional.»" in text
+    assert (
+        "  ✓ cumple s1.puestos (2/2 pt): Nombra los puestos\n"
+        "      en: «Participan los 14 KAM y la gerente nacional.»" in text
+    )
     assert "      por qué: 1 oración(es) con alguna frase de «kam»" in text
-    assert "  ✗ falta  s1.cuantos (0/1 pt): Indica cuántas personas\n      por qué no: ninguna oración" in text
+    assert (
+        "  ✗ falta  s1.cuantos (0/1 pt): Indica cuántas personas\n      por qué no: ninguna oración"
+        in text
+    )
     assert "[s5] Proporciones · peso 10 · NO ENCONTRADA → 0" in text
     assert "  Encabezado: ninguno. Ningún encabezado se parece a «Proporciones»." in text
 
 
 def test_try_rendering_of_an_unreadable_submission_says_why() -> None:
     outcome = SubmissionOutcome(
-        file="x.docx", student=Student(None, None), status="error",
+        file="x.docx",
+        student=Student(None, None),
+        status="error",
         rubric=RubricRef("premios_plan", "1.0", "0" * 64, "r.yaml"),
         error=SubmissionError("encrypted", "el archivo está protegido con contraseña."),
     )
-    assert "No se pudo calificar: el archivo está protegido con contraseña. [encrypted]" in render_try(outcome)
+    assert (
+        "No se pudo calificar: el archivo está protegido con contraseña. [encrypted]"
+        in render_try(outcome)
+    )
 
 
 def test_try_with_a_bad_rubric_exits_3(runner: CliRunner, bad: Path, tmp_path: Path) -> None:
@@ -264,7 +358,10 @@ def test_try_explains_a_real_submission_end_to_end(runner: CliRunner, tmp_path: 
 def test_importing_the_command_group_loads_nothing_heavy() -> None:
     code = (
         "import sys, kamgrade.cli_rubric; "
-        "print(sorted(m for m in ('pydantic', 'ruamel', 'rapidfuzz', 'docx', 'spacy') if m in sys.modules))"
+        "print(sorted(m for m in ('pydantic', 'ruamel', 'rapidfuzz', 'docx', 'spacy') "
+        "if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

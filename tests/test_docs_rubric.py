@@ -76,7 +76,14 @@ def wrap(kind: str, fragment: str) -> str:
 def test_every_yaml_example_says_how_it_is_tested() -> None:
     assert len(YAML_BLOCKS) >= 25
     for attrs, body in YAML_BLOCKS:
-        assert attrs.get("kamgrade") in {"rubric", "invalid", "top", "section", "element", "detector"}, body[:60]
+        assert attrs.get("kamgrade") in {
+            "rubric",
+            "invalid",
+            "top",
+            "section",
+            "element",
+            "detector",
+        }, body[:60]
         assert attrs.get("title"), body[:60]
 
 
@@ -97,7 +104,9 @@ def test_the_error_example_prints_exactly_what_the_docs_show(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     all_blocks = blocks()
-    i = next(n for n, (lang, attrs, _) in enumerate(all_blocks) if attrs.get("kamgrade") == "invalid")
+    i = next(
+        n for n, (lang, attrs, _) in enumerate(all_blocks) if attrs.get("kamgrade") == "invalid"
+    )
     invalid, (lang, _, expected) = all_blocks[i][2], all_blocks[i + 1]
     assert lang == "text"
     monkeypatch.chdir(tmp_path)
@@ -113,19 +122,35 @@ def _headings() -> str:
 
 @pytest.mark.parametrize(
     "model",
-    [Rubric, Section, Element, Level, OverallFeedback, Cuartilla, Scoring, Detector, NumberNear, People,
-     FigureSpec, SharedTerms],
+    [
+        Rubric,
+        Section,
+        Element,
+        Level,
+        OverallFeedback,
+        Cuartilla,
+        Scoring,
+        Detector,
+        NumberNear,
+        People,
+        FigureSpec,
+        SharedTerms,
+    ],
     ids=lambda m: m.__name__,
 )
 def test_every_key_of_the_format_has_a_reference_heading(model: type[BaseModel]) -> None:
     headings = _headings()
     missing = [
-        key for key in (f.alias or name for name, f in model.model_fields.items()) if f"`{key}`" not in headings
+        key
+        for key in (f.alias or name for name, f in model.model_fields.items())
+        if f"`{key}`" not in headings
     ]
     assert missing == [], f"document these keys of {model.__name__} in a heading of {DOC.name}"
 
 
-@pytest.mark.parametrize("enum", [LengthPolicy, LengthUnit, NumberKind, FigureKindName], ids=lambda e: e.__name__)
+@pytest.mark.parametrize(
+    "enum", [LengthPolicy, LengthUnit, NumberKind, FigureKindName], ids=lambda e: e.__name__
+)
 def test_every_allowed_value_is_documented(enum: Any) -> None:
     assert [v.value for v in enum if f"`{v.value}`" not in TEXT] == []
 
@@ -162,8 +187,19 @@ def test_the_tutorial_scaffold_command_works(tmp_path: Path) -> None:
     out = tmp_path / "resena.kamgrade.yaml"
     result = CliRunner().invoke(
         rubric,
-        ["new", "--title", "Reseña de un libro de negocios", "--id", "resena_libro",
-         "--section", "Resumen:60:1", "--section", "Opinión:40:0.5", "-o", str(out)],
+        [
+            "new",
+            "--title",
+            "Reseña de un libro de negocios",
+            "--id",
+            "resena_libro",
+            "--section",
+            "Resumen:60:1",
+            "--section",
+            "Opinión:40:0.5",
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == 0
     assert load_rubric_text(out.read_text(encoding="utf-8")).id == "resena_libro"

@@ -43,7 +43,9 @@ def default_rubric_path() -> Path:
     here = Path(__file__).resolve().parents[2] / "rubrics" / "kam_actividad.kamgrade.yaml"
     if here.exists():
         return here
-    return Path(str(resources.files("kamgrade") / "_data" / "rubrics" / "kam_actividad.kamgrade.yaml"))
+    return Path(
+        str(resources.files("kamgrade") / "_data" / "rubrics" / "kam_actividad.kamgrade.yaml")
+    )
 
 
 def load_rubric(path: Path | str) -> LoadedRubric:
@@ -78,7 +80,10 @@ def load_rubric_text(text: str, name: str = "<rúbrica>") -> Rubric:
 def rubric_ref(loaded: LoadedRubric) -> RubricRef:
     """What a result records about the rubric that produced it: id, version, content hash, path."""
     return RubricRef(
-        id=loaded.rubric.id, version=loaded.rubric.version, sha256=loaded.sha256, path=str(loaded.path)
+        id=loaded.rubric.id,
+        version=loaded.rubric.version,
+        sha256=loaded.sha256,
+        path=str(loaded.path),
     )
 
 
@@ -91,16 +96,22 @@ def _read(path: Path) -> tuple[bytes | None, list[RubricProblem]]:
     except FileNotFoundError:
         return None, [RubricProblem(str(path), None, None, "no existe el archivo; revisa la ruta")]
     except IsADirectoryError:
-        return None, [RubricProblem(str(path), None, None, "es una carpeta, no un archivo de rúbrica")]
+        return None, [
+            RubricProblem(str(path), None, None, "es una carpeta, no un archivo de rúbrica")
+        ]
     except OSError as e:
-        return None, [RubricProblem(str(path), None, None, f"no se pudo leer el archivo: {e.strerror}")]
+        return None, [
+            RubricProblem(str(path), None, None, f"no se pudo leer el archivo: {e.strerror}")
+        ]
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         return None, [
             RubricProblem(
-                str(path), line, None,
+                str(path),
+                line,
+                None,
                 "el archivo no está en UTF-8; guárdalo como «UTF-8» en tu editor",
             )
         ]
@@ -109,15 +120,30 @@ def _read(path: Path) -> tuple[bytes | None, list[RubricProblem]]:
 
 _YAML_HINTS = [
     ("found character '\\t'", "hay un tabulador: YAML solo admite espacios para sangrar"),
-    ("mapping values are not allowed", "aquí no puede ir «: »; si el texto lo contiene, ponlo entre comillas"),
-    ("could not find expected ':'", "falta «:» después de una clave, o hay un texto de varias líneas sin comillas"),
-    ("expected <block end>", "sangría inconsistente: las claves del mismo nivel deben empezar en la misma columna"),
+    (
+        "mapping values are not allowed",
+        "aquí no puede ir «: »; si el texto lo contiene, ponlo entre comillas",
+    ),
+    (
+        "could not find expected ':'",
+        "falta «:» después de una clave, o hay un texto de varias líneas sin comillas",
+    ),
+    (
+        "expected <block end>",
+        "sangría inconsistente: las claves del mismo nivel deben empezar en la misma columna",
+    ),
     ("expected ',' or ']'", "falta cerrar la lista «[ … ]» o separar sus valores con comas"),
     ("expected ',' or '}'", "falta cerrar el mapeo «{ … }» o separar sus claves con comas"),
     ("found unexpected end of stream", "hay unas comillas sin cerrar"),
-    ("found unknown escape character", "secuencia de escape no válida entre comillas dobles; usa comillas simples"),
+    (
+        "found unknown escape character",
+        "secuencia de escape no válida entre comillas dobles; usa comillas simples",
+    ),
     ("found undefined alias", "alias «*nombre» sin ancla «&nombre» definida antes"),
-    ("block sequence entries are not allowed", "aquí no puede empezar una lista «- »; revisa la sangría"),
+    (
+        "block sequence entries are not allowed",
+        "aquí no puede empezar una lista «- »; revisa la sangría",
+    ),
 ]
 
 
@@ -166,11 +192,20 @@ def _validate_text(text: str, name: str) -> tuple[Rubric | None, list[RubricProb
     if problems:
         return None, problems
     if raw is None:
-        return None, [RubricProblem(name, 1, 1, "el archivo está vacío: una rúbrica empieza con `schema_version: 1`")]
+        return None, [
+            RubricProblem(
+                name, 1, 1, "el archivo está vacío: una rúbrica empieza con `schema_version: 1`"
+            )
+        ]
     if not isinstance(raw, dict):
         return None, [
-            RubricProblem(name, 1, 1, "una rúbrica es un mapeo de claves (`schema_version: 1`, `id: …`, "
-                          "`sections: …`), no una lista ni un texto suelto")
+            RubricProblem(
+                name,
+                1,
+                1,
+                "una rúbrica es un mapeo de claves (`schema_version: 1`, `id: …`, "
+                "`sections: …`), no una lista ni un texto suelto",
+            )
         ]
     data = _plain(raw)
     rubric: Rubric | None = None
@@ -178,7 +213,9 @@ def _validate_text(text: str, name: str) -> tuple[Rubric | None, list[RubricProb
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as e:
-        errors = [err for err in e.errors(include_url=False) if err["loc"] or err["type"] != "value_error"]
+        errors = [
+            err for err in e.errors(include_url=False) if err["loc"] or err["type"] != "value_error"
+        ]
         # (the rubric-wide value_error repeats the semantic checks reported below with places)
         misspelt = _misspelt_keys(errors)
         for err in errors:
@@ -240,9 +277,7 @@ def _model_at(loc: Loc) -> type[BaseModel] | None:
     for seg in loc:
         if isinstance(seg, int) or model is None:
             continue
-        field = next(
-            (f for n, f in model.model_fields.items() if seg in (n, f.alias)), None
-        )
+        field = next((f for n, f in model.model_fields.items() if seg in (n, f.alias)), None)
         model = _find_model(field.annotation) if field is not None else None
     return model
 
@@ -265,22 +300,64 @@ def _keys(model: type[BaseModel]) -> list[str]:
 
 # Spanish words an author may write for a key or a value; used before fuzzy matching.
 _SPANISH = {
-    "frases": "phrases", "frase": "phrases", "lemas": "lemmas", "lema": "lemmas",
-    "expresion": "regex", "expresion_regular": "regex", "numero_cerca": "number_near",
-    "personas": "people", "figura": "figure", "terminos_compartidos": "shared_terms",
-    "todos": "all", "todas": "all", "alguno": "any", "alguna": "any", "cualquiera": "any",
-    "cerca": "near", "ventana": "window", "minimo_coincidencias": "min_matches",
-    "titulo": "title", "peso": "weight", "secciones": "sections", "seccion": "sections",
-    "elementos": "elements", "puntos": "points", "descripcion": "description",
-    "retroalimentacion": "feedback_missing", "niveles": "levels", "nivel": "levels",
-    "minimo": "min_cuartillas", "cuartillas": "min_cuartillas", "alias": "aliases",
-    "autor": "author", "idioma": "language", "version": "version", "consigna": "prompt",
-    "negaciones": "negations", "palabras": "words", "contexto": "context", "tipos": "kinds",
-    "caracteres": "characters", "proporcional": "proportional", "umbral": "threshold",
-    "ninguna": "none", "ninguno": "none", "imagen": "image", "diagrama": "diagram",
-    "grafica": "chart", "grafico": "chart", "forma": "shape", "tabla": "table", "lista": "list",
-    "porcentaje": "percent", "anos": "years", "cantidad": "count", "cualquier": "any",
-    "nombre": "name", "texto": "text", "descriptor": "descriptor",
+    "frases": "phrases",
+    "frase": "phrases",
+    "lemas": "lemmas",
+    "lema": "lemmas",
+    "expresion": "regex",
+    "expresion_regular": "regex",
+    "numero_cerca": "number_near",
+    "personas": "people",
+    "figura": "figure",
+    "terminos_compartidos": "shared_terms",
+    "todos": "all",
+    "todas": "all",
+    "alguno": "any",
+    "alguna": "any",
+    "cualquiera": "any",
+    "cerca": "near",
+    "ventana": "window",
+    "minimo_coincidencias": "min_matches",
+    "titulo": "title",
+    "peso": "weight",
+    "secciones": "sections",
+    "seccion": "sections",
+    "elementos": "elements",
+    "puntos": "points",
+    "descripcion": "description",
+    "retroalimentacion": "feedback_missing",
+    "niveles": "levels",
+    "nivel": "levels",
+    "minimo": "min_cuartillas",
+    "cuartillas": "min_cuartillas",
+    "alias": "aliases",
+    "autor": "author",
+    "idioma": "language",
+    "version": "version",
+    "consigna": "prompt",
+    "negaciones": "negations",
+    "palabras": "words",
+    "contexto": "context",
+    "tipos": "kinds",
+    "caracteres": "characters",
+    "proporcional": "proportional",
+    "umbral": "threshold",
+    "ninguna": "none",
+    "ninguno": "none",
+    "imagen": "image",
+    "diagrama": "diagram",
+    "grafica": "chart",
+    "grafico": "chart",
+    "forma": "shape",
+    "tabla": "table",
+    "lista": "list",
+    "porcentaje": "percent",
+    "anos": "years",
+    "cantidad": "count",
+    "cualquier": "any",
+    "nombre": "name",
+    "texto": "text",
+    "descriptor": "descriptor",
 }
 
 
@@ -304,9 +381,16 @@ def _show(value: Any) -> str:
 
 
 _PATTERNS = {
-    "element": "debe tener la forma `<id de sección>.<nombre>` con letras, números y `_`, por ejemplo `s1.participantes`",
-    "section": "solo admite letras, números y `_`, sin espacios (por ejemplo `s1` o `participantes`)",
-    "rubric": "solo admite letras, números, `_`, `.` y `-`, sin espacios (por ejemplo `premios_plan`)",
+    "element": (
+        "debe tener la forma `<id de sección>.<nombre>` con letras, números y `_`, "
+        "por ejemplo `s1.participantes`"
+    ),
+    "section": (
+        "solo admite letras, números y `_`, sin espacios (por ejemplo `s1` o `participantes`)"
+    ),
+    "rubric": (
+        "solo admite letras, números, `_`, `.` y `-`, sin espacios (por ejemplo `premios_plan`)"
+    ),
 }
 
 
@@ -324,9 +408,15 @@ def _message(err: Any, data: Any) -> str:
         if field == "schema_version":
             return f"falta `schema_version: {SCHEMA_VERSION}` (la versión del formato de rúbrica)"
         if field == "elements":
-            return "la sección no tiene `elements`: una sección vacía no se puede calificar; agrega al menos un elemento"
+            return (
+                "la sección no tiene `elements`: una sección vacía no se puede calificar; "
+                "agrega al menos un elemento"
+            )
         if field == "feedback_missing":
-            return "falta `feedback_missing`: el texto que leerá el estudiante cuando falte este elemento"
+            return (
+                "falta `feedback_missing`: el texto que leerá el estudiante "
+                "cuando falte este elemento"
+            )
         extra = f" ({info.description})" if info is not None and info.description else ""
         return f"falta la clave obligatoria {q}{extra}"
     if kind == "extra_forbidden":
@@ -345,13 +435,15 @@ def _message(err: Any, data: Any) -> str:
         return f"{q} no puede ser una lista vacía: necesita al menos {ctx.get('min_length', 1)}"
     if kind == "string_too_short":
         if field == "feedback_missing":
-            return "`feedback_missing` está vacío: escribe qué debe agregar el estudiante cuando falte"
+            return (
+                "`feedback_missing` está vacío: escribe qué debe agregar el estudiante cuando falte"
+            )
         return f"{q} está vacío: escribe el texto"
     if kind == "string_type":
         text = f"{q} debe ser un texto, no {_show(value)}"
         if isinstance(value, int | float | dt.date) and not isinstance(value, bool):
             shown = value.isoformat() if isinstance(value, dt.date) else value
-            text += f"; escríbelo entre comillas: `{field}: \"{shown}\"`"
+            text += f'; escríbelo entre comillas: `{field}: "{shown}"`'
         return text
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{q} debe ser un número entero, no {_show(value)}"
@@ -360,14 +452,19 @@ def _message(err: Any, data: Any) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return f"{q} debe ser `true` o `false`, no {_show(value)}"
     if kind in ("list_type", "tuple_type"):
-        return f"{q} debe ser una lista (una línea `- valor` por elemento, o `[a, b]`), no {_show(value)}"
+        return (
+            f"{q} debe ser una lista (una línea `- valor` por elemento, o `[a, b]`), "
+            f"no {_show(value)}"
+        )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"{q} debe ser un mapeo de claves (`clave: valor`), no {_show(value)}"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         bound = next(iter(ctx.values()))
         words = {
-            "greater_than": "mayor que", "greater_than_equal": "al menos",
-            "less_than": "menor que", "less_than_equal": "como máximo",
+            "greater_than": "mayor que",
+            "greater_than_equal": "al menos",
+            "less_than": "menor que",
+            "less_than_equal": "como máximo",
         }[kind]
         return f"{q} debe ser {words} {fmt_number(float(bound))}, no {_show(value)}"
     if kind == "string_pattern_mismatch":
@@ -382,11 +479,13 @@ def _message(err: Any, data: Any) -> str:
     if kind == "literal_error" and field == "schema_version":
         if isinstance(value, int) and not isinstance(value, bool) and value > SCHEMA_VERSION:
             return (
-                f"esta rúbrica usa `schema_version: {value}`, más nueva que la que entiende esta versión de "
+                f"esta rúbrica usa `schema_version: {value}`, más nueva que la que entiende "
+                "esta versión de "
                 f"kamgrade ({SCHEMA_VERSION}); actualiza kamgrade (`pip install -U kamgrade`)"
             )
         return (
-            f"`schema_version` debe ser {SCHEMA_VERSION}, no {_show(value)}; consulta docs/rubric-authoring.md "
+            f"`schema_version` debe ser {SCHEMA_VERSION}, no {_show(value)}; "
+            "consulta docs/rubric-authoring.md "
             "para pasar la rúbrica al formato actual"
         )
     if kind == "value_error":

@@ -29,11 +29,11 @@ class Cuartilla(_Strict):
     """How long one cuartilla is."""
 
     unit: LengthUnit = Field(
-        LengthUnit.WORDS,
+        default=LengthUnit.WORDS,
         description="Unidad de medida: words (palabras) o characters (caracteres con espacios).",
     )
     per_cuartilla: int = Field(
-        250, gt=0, description="Palabras o caracteres que forman una cuartilla."
+        default=250, gt=0, description="Palabras o caracteres que forman una cuartilla."
     )
 
 
@@ -45,20 +45,20 @@ class LengthPolicy(StrEnum):
 
 class Scoring(_Strict):
     length_policy: LengthPolicy = Field(
-        LengthPolicy.PROPORTIONAL,
+        default=LengthPolicy.PROPORTIONAL,
         description="Cómo se penaliza una sección más corta que su mínimo.",
     )
     short_factor: float = Field(
-        0.5, ge=0, le=1, description="Con threshold: factor aplicado a una sección corta."
+        default=0.5, ge=0, le=1, description="Con threshold: factor aplicado a una sección corta."
     )
     length_floor: float = Field(
-        0.0,
+        default=0.0,
         ge=0,
         le=1,
         description="Con proportional: el factor de extensión nunca baja de este valor.",
     )
     development_points: float = Field(
-        0,
+        default=0,
         ge=0,
         le=100,
         description=(
@@ -67,7 +67,7 @@ class Scoring(_Strict):
         ),
     )
     development_full_at: float = Field(
-        1.5,
+        default=1.5,
         gt=1,
         description="Veces el mínimo con las que se ganan completos los puntos de desarrollo.",
     )
@@ -85,10 +85,14 @@ class NumberNear(_Strict):
         min_length=1, description="Lemas o frases junto a los que debe haber un número."
     )
     window: int = Field(
-        8, ge=1, le=60, description="Distancia máxima en palabras entre el número y la palabra."
+        default=8,
+        ge=1,
+        le=60,
+        description="Distancia máxima en palabras entre el número y la palabra.",
     )
     kind: NumberKind = Field(
-        NumberKind.ANY, description="any, count (cantidad), percent (porcentaje) o years (años)."
+        default=NumberKind.ANY,
+        description="any, count (cantidad), percent (porcentaje) o years (años).",
     )
 
 
@@ -98,7 +102,7 @@ class People(_Strict):
     context: list[str] = Field(
         min_length=1, description="Lemas que deben aparecer en la oración: entrevistar, vendedor…"
     )
-    at_least: int = Field(2, ge=1, description="Personas distintas mínimas.")
+    at_least: int = Field(default=2, ge=1, description="Personas distintas mínimas.")
 
 
 class FigureKindName(StrEnum):
@@ -119,9 +123,14 @@ class FigureSpec(_Strict):
         description="Lemas o frases que deben estar en la figura, su pie o a pocas líneas de ella.",
     )
     window: int = Field(
-        3, ge=0, le=20, description="Párrafos alrededor de la figura donde buscar el contexto."
+        default=3,
+        ge=0,
+        le=20,
+        description="Párrafos alrededor de la figura donde buscar el contexto.",
     )
-    min_items: int = Field(3, ge=1, description="Filas de tabla o elementos de lista mínimos.")
+    min_items: int = Field(
+        default=3, ge=1, description="Filas de tabla o elementos de lista mínimos."
+    )
 
 
 class SharedTerms(_Strict):
@@ -130,48 +139,54 @@ class SharedTerms(_Strict):
     sections: list[str] = Field(
         min_length=1, description="Ids de las secciones con las que compartir términos."
     )
-    at_least: int = Field(3, ge=1, description="Términos compartidos mínimos.")
+    at_least: int = Field(default=3, ge=1, description="Términos compartidos mínimos.")
 
 
 class Detector(_Strict):
     """One node of a detector: exactly one primitive or combinator, plus modifiers."""
 
     phrases: list[str] | None = Field(
-        None,
+        default=None,
         description=(
             "Alguna de estas frases (sin acentos ni mayúsculas; admite lemas y '*' al final)."
         ),
     )
-    lemmas: list[str] | None = Field(None, description="Alguna palabra cuyo lema sea uno de estos.")
+    lemmas: list[str] | None = Field(
+        default=None, description="Alguna palabra cuyo lema sea uno de estos."
+    )
     regex: str | None = Field(
-        None, description="Expresión regular sobre la oración en minúsculas y sin acentos."
+        default=None, description="Expresión regular sobre la oración en minúsculas y sin acentos."
     )
     number_near: NumberNear | None = Field(
-        None, description="Un número (cifra o palabra) cerca de alguna de estas palabras."
+        default=None, description="Un número (cifra o palabra) cerca de alguna de estas palabras."
     )
     people: People | None = Field(
-        None, description="Al menos N personas distintas mencionadas en contexto."
+        default=None, description="Al menos N personas distintas mencionadas en contexto."
     )
     figure: FigureSpec | None = Field(
-        None, description="Una imagen, diagrama, gráfica, forma, tabla o lista en la sección."
+        default=None,
+        description="Una imagen, diagrama, gráfica, forma, tabla o lista en la sección.",
     )
     shared_terms: SharedTerms | None = Field(
-        None, description="Términos específicos (nombres, cifras) compartidos con otras secciones."
+        default=None,
+        description="Términos específicos (nombres, cifras) compartidos con otras secciones.",
     )
     all: list[Detector] | None = Field(
-        None, description="Todos los detectores encuentran algo en la sección."
+        default=None, description="Todos los detectores encuentran algo en la sección."
     )
-    any: list[Detector] | None = Field(None, description="Al menos uno encuentra algo.")
+    any: list[Detector] | None = Field(default=None, description="Al menos uno encuentra algo.")
     not_: Detector | None = Field(
-        None, alias="not", description="Se cumple cuando el detector no encuentra nada."
+        default=None, alias="not", description="Se cumple cuando el detector no encuentra nada."
     )
     near: list[Detector] | None = Field(
-        None, description="Todos encuentran algo a no más de `window` oraciones entre sí."
+        default=None, description="Todos encuentran algo a no más de `window` oraciones entre sí."
     )
-    window: int = Field(1, ge=0, le=10, description="Con near: distancia en oraciones.")
-    min_matches: int = Field(1, ge=1, description="Oraciones distintas que deben coincidir.")
+    window: int = Field(default=1, ge=0, le=10, description="Con near: distancia en oraciones.")
+    min_matches: int = Field(
+        default=1, ge=1, description="Oraciones distintas que deben coincidir."
+    )
     allow_negated: bool = Field(
-        False, description="Cuenta también oraciones que niegan tener el dato."
+        default=False, description="Cuenta también oraciones que niegan tener el dato."
     )
 
     @field_validator("regex")
@@ -228,7 +243,9 @@ class Element(_Strict):
     feedback_missing: str = Field(
         min_length=1, description="Qué debe agregar el estudiante cuando falta."
     )
-    feedback_met: str | None = Field(None, description="Comentario cuando se cumple (opcional).")
+    feedback_met: str | None = Field(
+        default=None, description="Comentario cuando se cumple (opcional)."
+    )
     detector: Detector = Field(description="Cómo reconocer el elemento en el texto de la sección.")
 
 
@@ -257,19 +274,19 @@ class Section(_Strict):
         gt=0, le=100, description="Peso en la calificación total; los pesos suman 100."
     )
     min_cuartillas: float = Field(
-        0, ge=0, description="Extensión mínima en cuartillas (0: sin mínimo)."
+        default=0, ge=0, description="Extensión mínima en cuartillas (0: sin mínimo)."
     )
     elements: list[Element] = Field(
         min_length=1, description="Lo que la sección debe contener; al menos uno."
     )
     levels: list[Level] | None = Field(
-        None,
+        default=None,
         description=(
             "Niveles de desempeño propios de esta sección; si faltan, se usan los de la rúbrica."
         ),
     )
     scoring: Scoring | None = Field(
-        None,
+        default=None,
         description=(
             "Política de extensión propia de esta sección; si falta, se usa la de la rúbrica."
         ),
@@ -364,21 +381,25 @@ class Rubric(_Strict):
         description='Versión de la rúbrica, entre comillas ("1.0"); va en cada resultado.',
     )
     description: str | None = Field(
-        None, description="Notas para otros docentes; no se muestra al estudiante."
+        default=None, description="Notas para otros docentes; no se muestra al estudiante."
     )
-    language: str = Field("es", description="Idioma de los textos (código ISO 639-1).")
-    author: str | None = Field(None, description="Quién escribió la rúbrica.")
+    language: str = Field(default="es", description="Idioma de los textos (código ISO 639-1).")
+    author: str | None = Field(default=None, description="Quién escribió la rúbrica.")
     cuartilla: Cuartilla = Field(
-        default_factory=Cuartilla, description="Cómo se mide una cuartilla."
+        default_factory=lambda: Cuartilla(), description="Cómo se mide una cuartilla."
     )
     scoring: Scoring = Field(
-        default_factory=Scoring, description="Cómo se penaliza la extensión insuficiente."
+        default_factory=lambda: Scoring(), description="Cómo se penaliza la extensión insuficiente."
     )
     prompt: str = Field(
-        "", description="Texto de la consigna: lo que se copie de aquí no cuenta para la extensión."
+        default="",
+        description="Texto de la consigna: lo que se copie de aquí no cuenta para la extensión.",
     )
     heading_cutoff: float = Field(
-        80, ge=50, le=100, description="Similitud mínima (0-100) para aceptar un encabezado."
+        default=80,
+        ge=50,
+        le=100,
+        description="Similitud mínima (0-100) para aceptar un encabezado.",
     )
     boundaries: list[str] = Field(
         default_factory=lambda: list(DEFAULT_BOUNDARIES),

@@ -68,7 +68,8 @@ def render_rubric(rubric: Rubric) -> str:
         points = sum(e.points for e in s.elements)
         out.append(
             f"{_clip(f'{s.id}  {s.title}', 40):<40} {fmt_number(s.weight):>6} "
-            f"{fmt_number(s.min_cuartillas) + ' c.':>8} {len(s.elements):>10} {fmt_number(points):>7}"
+            f"{fmt_number(s.min_cuartillas) + ' c.':>8} {len(s.elements):>10} "
+            f"{fmt_number(points):>7}"
         )
     out.append("-" * len(header))
     total = sum(s.weight for s in rubric.sections)
@@ -76,7 +77,10 @@ def render_rubric(rubric: Rubric) -> str:
     out.append(f"{'Total':<40} {fmt_number(total):>6} {fmt_number(minimum) + ' c.':>8}")
     for s in rubric.sections:
         out.append("")
-        line = f"{s.id} · {s.title} (peso {fmt_number(s.weight)}, mínimo {fmt_number(s.min_cuartillas)} cuartillas)"
+        line = (
+            f"{s.id} · {s.title} (peso {fmt_number(s.weight)}, "
+            f"mínimo {fmt_number(s.min_cuartillas)} cuartillas)"
+        )
         out.append(line)
         if s.aliases:
             out.append(f"  también se reconoce como: {', '.join('«' + a + '»' for a in s.aliases)}")
@@ -111,14 +115,21 @@ def render_try(outcome: SubmissionOutcome) -> str:
     """What `rubric try` prints: per section the heading matched and why, per element whether it
     fired and on which sentence(s), or why not."""
     r = outcome.rubric
-    out = [f"Entrega: {outcome.file}", f"Rúbrica: {r.id} versión {r.version} (sha256 {r.sha256[:12]})"]
+    out = [
+        f"Entrega: {outcome.file}",
+        f"Rúbrica: {r.id} versión {r.version} (sha256 {r.sha256[:12]})",
+    ]
     if not outcome.graded:
         err = outcome.error
-        out.append(f"No se pudo calificar: {err.message if err else 'error desconocido'}"
-                   + (f" [{err.code}]" if err else ""))
+        out.append(
+            f"No se pudo calificar: {err.message if err else 'error desconocido'}"
+            + (f" [{err.code}]" if err else "")
+        )
         return "\n".join(out) + "\n"
     if outcome.student.name or outcome.student.id:
-        out.append(f"Estudiante: {outcome.student.name or '—'} ({outcome.student.id or 'sin matrícula'})")
+        out.append(
+            f"Estudiante: {outcome.student.name or '—'} ({outcome.student.id or 'sin matrícula'})"
+        )
     total = "—" if outcome.total is None else f"{outcome.total:.1f}"
     out.append(f"Total: {total} / 100" + (f" · nivel {outcome.level}" if outcome.level else ""))
     for w in outcome.warnings:
@@ -137,18 +148,26 @@ def _section_lines(s: SectionOutcome) -> list[str]:
             f"  Encabezado: ninguno. {s.heading_reason}",
             *(_element_lines(e) for e in s.elements),
         ]
-    lines = [f"{head} · {s.score:.1f}/100 (contenido {s.content_score:.1f} × extensión {s.length_factor:.2f})"]
+    lines = [
+        f"{head} · {s.score:.1f}/100 "
+        f"(contenido {s.content_score:.1f} × extensión {s.length_factor:.2f})"
+    ]
     lines.append(f"  Encabezado: «{s.heading}» (confianza {s.confidence:.2f}): {s.heading_reason}")
-    pasted = f"; {s.prompt_words} palabras copiadas de la consigna no cuentan" if s.prompt_words else ""
+    pasted = (
+        f"; {s.prompt_words} palabras copiadas de la consigna no cuentan" if s.prompt_words else ""
+    )
     mark = "✓" if s.length_ok else "✗ corta"
     lines.append(
-        f"  Extensión: {s.words} palabras, {s.characters} caracteres = {s.cuartillas:.2f} cuartillas "
+        f"  Extensión: {s.words} palabras, {s.characters} caracteres = "
+        f"{s.cuartillas:.2f} cuartillas "
         f"(mínimo {fmt_number(s.min_cuartillas)}) {mark}{pasted}"
     )
     if s.figures or s.tables:
         lines.append(f"  Figuras: {s.figures} · tablas: {s.tables}")
     if s.level:
-        lines.append(f"  Nivel: {s.level}" + (f" — {s.level_descriptor}" if s.level_descriptor else ""))
+        lines.append(
+            f"  Nivel: {s.level}" + (f" — {s.level_descriptor}" if s.level_descriptor else "")
+        )
     lines += [_element_lines(e) for e in s.elements]
     lines += [f"  Nota: {n}" for n in s.notes]
     return lines
@@ -156,7 +175,9 @@ def _section_lines(s: SectionOutcome) -> list[str]:
 
 def _element_lines(e: ElementOutcome) -> str:
     mark = "✓ cumple" if e.met else "✗ falta "
-    lines = [f"  {mark} {e.id} ({fmt_number(e.points)}/{fmt_number(e.max_points)} pt): {e.description}"]
+    lines = [
+        f"  {mark} {e.id} ({fmt_number(e.points)}/{fmt_number(e.max_points)} pt): {e.description}"
+    ]
     for sentence in e.evidence:
         lines.append(f"      en: «{_clip(sentence, 140)}»")
     if e.explanation:

@@ -1,9 +1,9 @@
 """A commented starting rubric (`kamgrade rubric new`) that validates as written.
 
-    >>> text = scaffold_rubric("Plan de premios", "premios", [SectionDraft("Participantes", 40, 0.5),
-    ...                                                       SectionDraft("Presupuesto", None, 1)])
-    >>> "weight: 60" in text
-    True
+>>> text = scaffold_rubric("Plan de premios", "premios", [SectionDraft("Participantes", 40, 0.5),
+...                                                       SectionDraft("Presupuesto", None, 1)])
+>>> "weight: 60" in text
+True
 """
 
 from __future__ import annotations
@@ -15,7 +15,22 @@ from dataclasses import dataclass
 from kamgrade.rubric.semantics import fmt_number
 from kamgrade.textnorm import fold
 
-_STOP = {"del", "las", "los", "una", "uno", "unos", "unas", "para", "por", "con", "que", "sus", "este", "esta"}
+_STOP = {
+    "del",
+    "las",
+    "los",
+    "una",
+    "uno",
+    "unos",
+    "unas",
+    "para",
+    "por",
+    "con",
+    "que",
+    "sus",
+    "este",
+    "esta",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +44,9 @@ def parse_section_flag(value: str) -> SectionDraft:
     """`"Título:peso:mínimo"` (peso and mínimo optional) -> SectionDraft; ValueError in Spanish."""
     parts = value.split(":")
     numbers: list[str] = []
-    while len(parts) > 1 and len(numbers) < 2 and re.fullmatch(r"\s*(\d+([.,]\d+)?)?\s*", parts[-1]):
+    while (
+        len(parts) > 1 and len(numbers) < 2 and re.fullmatch(r"\s*(\d+([.,]\d+)?)?\s*", parts[-1])
+    ):
         numbers.insert(0, parts.pop().strip().replace(",", "."))
     title = ":".join(parts).strip()
     if not title:
@@ -42,7 +59,7 @@ def parse_section_flag(value: str) -> SectionDraft:
 
 
 def slug(text: str) -> str:
-    """"Plan de premios (Tema 27)" -> "plan_de_premios_tema_27"."""
+    """ "Plan de premios (Tema 27)" -> "plan_de_premios_tema_27"."""
     return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_") or "rubrica"
 
 
@@ -57,7 +74,8 @@ def distribute_weights(drafts: list[SectionDraft]) -> list[float]:
     rest = 100 - given
     if rest < len(free):
         raise ValueError(
-            f"los pesos indicados suman {fmt_number(given)}: no queda peso para las {len(free)} secciones sin peso"
+            f"los pesos indicados suman {fmt_number(given)}: "
+            f"no queda peso para las {len(free)} secciones sin peso"
         )
     share, extra = divmod(int(rest), len(free))
     leftover = rest - int(rest)
@@ -68,7 +86,9 @@ def distribute_weights(drafts: list[SectionDraft]) -> list[float]:
 
 
 def _q(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+    return json.dumps(
+        text, ensure_ascii=False
+    )  # a JSON string is a valid YAML double-quoted scalar
 
 
 def _keywords(title: str) -> list[str]:
@@ -93,7 +113,7 @@ def scaffold_rubric(
         "# Rúbrica de kamgrade. Escribe el esquema junto a este archivo con",
         "#   kamgrade rubric schema > kamgrade-rubric.schema.json",
         "# y tu editor (VS Code con la extensión YAML) completará y revisará las claves.",
-        "# Comprueba la rúbrica con `kamgrade rubric validate` y pruébala con `kamgrade rubric try`.",
+        "# Compruébala con `kamgrade rubric validate` y pruébala con `kamgrade rubric try`.",
         "# Referencia completa: docs/rubric-authoring.md",
         "schema_version: 1",
         f"id: {rubric_id}                 # identificador estable; va en cada resultado",
@@ -110,16 +130,16 @@ def scaffold_rubric(
         "scoring:",
         "  length_policy: proportional   # proportional, threshold o none",
         "  length_floor: 0.0",
-        "# prompt: |                 # pega aquí la consigna: lo que el estudiante copie de ella no cuenta",
+        "# prompt: |                 # la consigna: lo que el estudiante copie de ella no cuenta",
         "#   …",
         "levels:                     # niveles de desempeño (como en Canvas o Moodle)",
-        "  - {name: Excelente, min_score: 90, descriptor: \"Cubre todos los elementos con detalle.\"}",
-        "  - {name: Satisfactorio, min_score: 70, descriptor: \"Cubre lo esencial; faltan detalles.\"}",
-        "  - {name: En desarrollo, min_score: 50, descriptor: \"Faltan elementos importantes.\"}",
-        "  - {name: Insuficiente, min_score: 0, descriptor: \"No cubre lo que pide la actividad.\"}",
+        '  - {name: Excelente, min_score: 90, descriptor: "Cubre todo con detalle."}',
+        '  - {name: Satisfactorio, min_score: 70, descriptor: "Cubre lo esencial."}',
+        '  - {name: En desarrollo, min_score: 50, descriptor: "Faltan elementos importantes."}',
+        '  - {name: Insuficiente, min_score: 0, descriptor: "No cubre lo que pide la actividad."}',
         "overall_feedback:",
-        "  - {min_total: 85, text: \"Muy buen trabajo.\"}",
-        "  - {min_total: 0, text: \"Revisa los elementos marcados como faltantes.\"}",
+        '  - {min_total: 85, text: "Muy buen trabajo."}',
+        '  - {min_total: 0, text: "Revisa los elementos marcados como faltantes."}',
         "sections:                   # los pesos suman 100",
     ]
     for n, (draft, weight) in enumerate(zip(sections, weights, strict=True), start=1):

@@ -24,7 +24,8 @@ def rubric_json_schema() -> dict[str, Any]:
         "description": (
             "Formato de las rúbricas *.kamgrade.yaml: metadatos, cuartilla, secciones con peso y "
             "mínimo, elementos con detectores, niveles de desempeño y comentarios generales. "
-            "Referencia: docs/rubric-authoring.md. Valida de verdad con `kamgrade rubric validate`: "
+            "Referencia: docs/rubric-authoring.md. Valida de verdad con "
+            "`kamgrade rubric validate`: "
             "el esquema no expresa todas las reglas (pesos que suman 100, ids únicos…)."
         ),
     }

@@ -39,6 +39,11 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _f(value: Any) -> float:
+    """A value already checked with `_is_number`, as a float."""
+    return float(value)
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -54,7 +59,9 @@ def semantic_problems(data: Any) -> list[Problem]:
     problems: list[Problem] = []
     sections = _list(data.get("sections"))
     section_ids = list(
-        dict.fromkeys(s["id"] for s in sections if isinstance(s, dict) and isinstance(s.get("id"), str))
+        dict.fromkeys(
+            s["id"] for s in sections if isinstance(s, dict) and isinstance(s.get("id"), str)
+        )
     )
 
     problems += _weights(sections)
@@ -71,8 +78,11 @@ def semantic_problems(data: Any) -> list[Problem]:
         if isinstance(sid, str):
             if sid in seen_sections:
                 problems.append(
-                    (("sections", i, "id"), f"id de sección `{sid}` repetido: ya lo usa la sección "
-                     f"{seen_sections[sid] + 1}; cada sección necesita un id distinto")
+                    (
+                        ("sections", i, "id"),
+                        f"id de sección `{sid}` repetido: ya lo usa la sección "
+                        f"{seen_sections[sid] + 1}; cada sección necesita un id distinto",
+                    )
                 )
             else:
                 seen_sections[sid] = i
@@ -85,8 +95,11 @@ def semantic_problems(data: Any) -> list[Problem]:
                 owner = seen_headings.get(fold(text).strip())
                 if owner is not None and owner != sid:
                     problems.append(
-                        (where, f"el encabezado «{text}» ya pertenece a la sección `{owner}`: "
-                         "kamgrade no sabría a cuál asignarlo")
+                        (
+                            where,
+                            f"el encabezado «{text}» ya pertenece a la sección `{owner}`: "
+                            "kamgrade no sabría a cuál asignarlo",
+                        )
                     )
                 elif isinstance(sid, str):
                     seen_headings[fold(text).strip()] = sid
@@ -100,17 +113,26 @@ def semantic_problems(data: Any) -> list[Problem]:
             if isinstance(eid, str):
                 if eid in seen_elements:
                     problems.append(
-                        (loc + ("id",), f"id de elemento `{eid}` repetido: cada elemento necesita un id distinto")
+                        (
+                            loc + ("id",),
+                            f"id de elemento `{eid}` repetido: "
+                            "cada elemento necesita un id distinto",
+                        )
                     )
                 else:
                     seen_elements[eid] = loc
                 prefix = eid.split(".", 1)[0]
                 if isinstance(sid, str) and "." in eid and prefix != sid:
                     problems.append(
-                        (loc + ("id",), f"el elemento `{eid}` está en la sección `{sid}`: su id debe empezar "
-                         f"por `{sid}.` (por ejemplo `{sid}.{eid.split('.', 1)[1]}`)")
+                        (
+                            loc + ("id",),
+                            f"el elemento `{eid}` está en la sección `{sid}`: su id debe empezar "
+                            f"por `{sid}.` (por ejemplo `{sid}.{eid.split('.', 1)[1]}`)",
+                        )
                     )
-            problems += _blank_text(element, loc, ("description", "feedback_missing", "feedback_met"))
+            problems += _blank_text(
+                element, loc, ("description", "feedback_missing", "feedback_met")
+            )
             detector = element.get("detector")
             if isinstance(detector, dict):
                 for dloc, node in _detector_nodes(detector, loc + ("detector",)):
@@ -119,16 +141,23 @@ def semantic_problems(data: Any) -> list[Problem]:
 
 
 def _weights(sections: list[Any]) -> list[Problem]:
-    weights = [(s.get("id", f"#{n + 1}"), s.get("weight")) for n, s in enumerate(sections) if isinstance(s, dict)]
+    weights = [
+        (s.get("id", f"#{n + 1}"), s.get("weight"))
+        for n, s in enumerate(sections)
+        if isinstance(s, dict)
+    ]
     if not weights or not all(_is_number(w) for _, w in weights):
         return []
-    total = sum(float(w) for _, w in weights)
+    total = sum(_f(w) for _, w in weights)
     if abs(total - 100) <= 1e-6:
         return []
-    parts = " + ".join(f"{sid} {fmt_number(float(w))}" for sid, w in weights)
+    parts = " + ".join(f"{sid} {fmt_number(_f(w))}" for sid, w in weights)
     return [
-        (("sections",), f"los pesos de las secciones suman {fmt_number(round(total, 6))} y deben sumar 100 "
-         f"({parts}); ajusta `weight`")
+        (
+            ("sections",),
+            f"los pesos de las secciones suman {fmt_number(round(total, 6))} y deben sumar 100 "
+            f"({parts}); ajusta `weight`",
+        )
     ]
 
 
@@ -145,19 +174,26 @@ def _levels(levels: list[Any], loc: Loc) -> list[Problem]:
                 problems.append((loc + (k, "name"), f"el nivel «{name}» está repetido"))
             names[fold(name).strip()] = k
         if _is_number(score):
-            if float(score) in scores:
+            if _f(score) in scores:
                 problems.append(
-                    (loc + (k, "min_score"), f"dos niveles empiezan en {fmt_number(float(score))}: "
-                     "cada nivel necesita un `min_score` distinto")
+                    (
+                        loc + (k, "min_score"),
+                        f"dos niveles empiezan en {fmt_number(_f(score))}: "
+                        "cada nivel necesita un `min_score` distinto",
+                    )
                 )
-            scores[float(score)] = k
+            scores[_f(score)] = k
         problems += _blank_text(level, loc + (k,), ("name", "descriptor"))
     numeric = [x.get("min_score") for x in levels if isinstance(x, dict)]
     if numeric and all(_is_number(v) for v in numeric) and len(numeric) == len(levels):
         if 0.0 not in scores:
             problems.append(
-                (loc, f"ningún nivel tiene `min_score: 0` (el más bajo empieza en {fmt_number(min(scores))}): "
-                 "una calificación menor quedaría sin nivel; agrega un nivel con `min_score: 0`")
+                (
+                    loc,
+                    "ningún nivel tiene `min_score: 0` "
+                    f"(el más bajo empieza en {fmt_number(min(scores))}): "
+                    "una calificación menor quedaría sin nivel; agrega un nivel con `min_score: 0`",
+                )
             )
     return problems
 
@@ -170,12 +206,15 @@ def _overall(items: list[Any]) -> list[Problem]:
             continue
         value = item.get("min_total")
         if _is_number(value):
-            if float(value) in seen:
+            if _f(value) in seen:
                 problems.append(
-                    (("overall_feedback", k, "min_total"), f"dos comentarios generales empiezan en "
-                     f"{fmt_number(float(value))}: cada uno necesita un `min_total` distinto")
+                    (
+                        ("overall_feedback", k, "min_total"),
+                        f"dos comentarios generales empiezan en "
+                        f"{fmt_number(_f(value))}: cada uno necesita un `min_total` distinto",
+                    )
                 )
-            seen.add(float(value))
+            seen.add(_f(value))
         problems += _blank_text(item, ("overall_feedback", k), ("text",))
     return problems
 
@@ -200,7 +239,9 @@ def _detector_nodes(node: dict[str, Any], loc: Loc) -> Iterator[tuple[Loc, dict[
         yield from _detector_nodes(child, loc + ("not",))
 
 
-def _shared_terms(node: dict[str, Any], loc: Loc, own: Any, section_ids: list[str]) -> list[Problem]:
+def _shared_terms(
+    node: dict[str, Any], loc: Loc, own: Any, section_ids: list[str]
+) -> list[Problem]:
     spec = _dict(node.get("shared_terms"))
     problems: list[Problem] = []
     for k, name in enumerate(_list(spec.get("sections"))):
@@ -208,11 +249,19 @@ def _shared_terms(node: dict[str, Any], loc: Loc, own: Any, section_ids: list[st
             continue
         where = loc + ("shared_terms", "sections", k)
         if name == own:
-            problems.append((where, f"`shared_terms` compara con otras secciones: quita `{name}`, que es la propia"))
+            problems.append(
+                (
+                    where,
+                    f"`shared_terms` compara con otras secciones: quita `{name}`, que es la propia",
+                )
+            )
         elif name not in section_ids:
             hint = suggest(name, section_ids)
             problems.append(
-                (where, f"`shared_terms` nombra la sección `{name}`, que no existe (secciones: "
-                 f"{', '.join(section_ids)})" + (f". ¿Quisiste decir `{hint}`?" if hint else ""))
+                (
+                    where,
+                    f"`shared_terms` nombra la sección `{name}`, que no existe (secciones: "
+                    f"{', '.join(section_ids)})" + (f". ¿Quisiste decir `{hint}`?" if hint else ""),
+                )
             )
     return problems

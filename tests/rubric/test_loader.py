@@ -67,13 +67,16 @@ def test_load_returns_the_rubric_its_path_and_content_hash(tmp_path: Path) -> No
 
 def test_a_weight_that_is_not_a_number_points_at_the_value(tmp_path: Path) -> None:
     text = GOOD.replace("weight: 40", "weight: veinte")
-    assert problems_of(tmp_path, text) == ["r:8:13: `weight` debe ser un número (por ejemplo `20`), no `veinte`"]
+    assert problems_of(tmp_path, text) == [
+        "r:8:13: `weight` debe ser un número (por ejemplo `20`), no `veinte`"
+    ]
 
 
 def test_weights_that_do_not_sum_to_100_show_the_sum(tmp_path: Path) -> None:
     text = GOOD.replace("weight: 40", "weight: 30")
     assert problems_of(tmp_path, text) == [
-        "r:5:1: los pesos de las secciones suman 90 y deben sumar 100 (s1 30 + s2 60); ajusta `weight`"
+        "r:5:1: los pesos de las secciones suman 90 y deben sumar 100 (s1 30 + s2 60); "
+        "ajusta `weight`"
     ]
 
 
@@ -86,13 +89,17 @@ def test_duplicate_section_id_points_at_the_second_one(tmp_path: Path) -> None:
 def test_duplicate_element_id_is_reported(tmp_path: Path) -> None:
     text = GOOD.replace("id: s2.monto", "id: s1.quienes").replace("  - id: s2\n", "  - id: s1\n")
     problems = problems_of(tmp_path, text)
-    assert "r:20:13: id de elemento `s1.quienes` repetido: cada elemento necesita un id distinto" in problems
+    assert (
+        "r:20:13: id de elemento `s1.quienes` repetido: cada elemento necesita un id distinto"
+        in problems
+    )
 
 
 def test_element_id_must_start_with_its_section_id(tmp_path: Path) -> None:
     text = GOOD.replace("id: s2.monto", "id: s1.monto")
     assert problems_of(tmp_path, text) == [
-        "r:20:13: el elemento `s1.monto` está en la sección `s2`: su id debe empezar por `s2.` (por ejemplo `s2.monto`)"
+        "r:20:13: el elemento `s1.monto` está en la sección `s2`: "
+        "su id debe empezar por `s2.` (por ejemplo `s2.monto`)"
     ]
 
 
@@ -120,7 +127,8 @@ def test_a_regex_that_does_not_compile_shows_the_re_error(tmp_path: Path) -> Non
 def test_missing_feedback_text_is_reported(tmp_path: Path) -> None:
     text = GOOD.replace("        feedback_missing: Da el monto.\n", "")
     assert problems_of(tmp_path, text) == [
-        "r:20:9: falta `feedback_missing`: el texto que leerá el estudiante cuando falte este elemento"
+        "r:20:9: falta `feedback_missing`: "
+        "el texto que leerá el estudiante cuando falte este elemento"
     ]
 
 
@@ -141,13 +149,15 @@ def test_a_section_without_elements_is_an_empty_section(tmp_path: Path) -> None:
 def test_shared_terms_naming_an_unknown_section_suggests_one(tmp_path: Path) -> None:
     text = GOOD.replace("phrases: [participantes]", "shared_terms: {sections: [s02]}")
     assert problems_of(tmp_path, text) == [
-        "r:15:37: `shared_terms` nombra la sección `s02`, que no existe (secciones: s1, s2). ¿Quisiste decir `s2`?"
+        "r:15:37: `shared_terms` nombra la sección `s02`, que no existe (secciones: s1, s2). "
+        "¿Quisiste decir `s2`?"
     ]
 
 
 def test_shared_terms_inside_a_combinator_is_checked_too(tmp_path: Path) -> None:
     text = GOOD.replace(
-        "phrases: [participantes]", "all:\n            - phrases: [a]\n            - shared_terms: {sections: [s1]}"
+        "phrases: [participantes]",
+        "all:\n            - phrases: [a]\n            - shared_terms: {sections: [s1]}",
     )
     (problem,) = problems_of(tmp_path, text)
     assert problem.startswith("r:17:41: `shared_terms` compara con otras secciones: quita `s1`")
@@ -169,7 +179,9 @@ def test_level_bands_need_distinct_scores_and_a_zero_floor(tmp_path: Path) -> No
 
 def test_a_level_score_above_100_is_out_of_band(tmp_path: Path) -> None:
     text = GOOD.replace(
-        "sections:\n", "levels:\n  - {name: Excelente, min_score: 120, descriptor: Muy bien}\nsections:\n", 1
+        "sections:\n",
+        "levels:\n  - {name: Excelente, min_score: 120, descriptor: Muy bien}\nsections:\n",
+        1,
     )
     problems = problems_of(tmp_path, text)
     assert "r:6:34: `min_score` debe ser como máximo 100, no `120`" in problems
@@ -244,14 +256,18 @@ def test_an_unknown_enum_value_suggests_the_english_name(tmp_path: Path) -> None
 
 
 def test_a_detector_with_two_primitives_says_it_needs_exactly_one(tmp_path: Path) -> None:
-    text = GOOD.replace("phrases: [participantes]", "phrases: [participantes]\n          lemmas: [participar]")
+    text = GOOD.replace(
+        "phrases: [participantes]", "phrases: [participantes]\n          lemmas: [participar]"
+    )
     (problem,) = problems_of(tmp_path, text)
     assert problem.startswith("r:14:9: un detector lleva exactamente una de estas claves")
     assert "(tiene: phrases, lemmas)" in problem
 
 
 def test_an_empty_file_and_a_list_are_not_rubrics(tmp_path: Path) -> None:
-    assert problems_of(tmp_path, "") == ["r:1:1: el archivo está vacío: una rúbrica empieza con `schema_version: 1`"]
+    assert problems_of(tmp_path, "") == [
+        "r:1:1: el archivo está vacío: una rúbrica empieza con `schema_version: 1`"
+    ]
     assert problems_of(tmp_path, "- a\n- b\n")[0].startswith("r:1:1: una rúbrica es un mapeo")
 
 
@@ -304,7 +320,8 @@ def test_any_text_gives_problems_never_an_exception(text: str) -> None:
 def test_weights_are_accepted_exactly_when_they_sum_to_100(weights: list[int]) -> None:
     sections = "".join(
         f"  - id: s{i}\n    title: Sección {i}\n    weight: {w}\n    elements:\n"
-        f"      - {{id: s{i}.a, description: d, points: 1, feedback_missing: f, detector: {{phrases: [x]}}}}\n"
+        f"      - {{id: s{i}.a, description: d, points: 1, feedback_missing: f, "
+        "detector: {phrases: [x]}}\n"
         for i, w in enumerate(weights)
     )
     text = 'schema_version: 1\nid: w\ntitle: W\nversion: "1"\nsections:\n' + sections

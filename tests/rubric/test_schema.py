@@ -14,7 +14,8 @@ COMMITTED = ROOT / "docs" / "kamgrade-rubric.schema.json"
 
 def test_the_committed_schema_is_current() -> None:
     assert COMMITTED.read_text(encoding="utf-8") == rubric_json_schema_text(), (
-        "docs/kamgrade-rubric.schema.json is stale: run `kamgrade rubric schema -o docs/kamgrade-rubric.schema.json`"
+        "docs/kamgrade-rubric.schema.json is stale: "
+        "run `kamgrade rubric schema -o docs/kamgrade-rubric.schema.json`"
     )
 
 
