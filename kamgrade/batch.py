@@ -124,7 +124,7 @@ class _Options:
     render_feedback: bool = False
     templates_dir: Path | None = None
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT
-    warm_up: bool = True  # load kamgrade's heavy libraries once per worker (default grader only)
+    warm_up: bool = True  # load kamgrade's heavy libraries before the first file
 
 
 # --------------------------------------------------------------------------------------------
@@ -503,6 +503,10 @@ def _worker_main(
     if options.warm_up:
         _warm_up()
     _apply_memory_limit(options.memory_limit)
+    try:
+        conn.send(_READY)  # the time budget of the first file starts now, not at fork
+    except OSError:
+        return
     while True:
         try:
             task = conn.recv()
@@ -528,9 +532,11 @@ def _worker_main(
             return
 
 
-class _BudgetExceeded(
-    BaseException
-):  # BaseException: a grade function's `except Exception` lets it pass
+_READY = "ready"  # a worker's first message: initialised, about to read its first task
+
+
+# BaseException, so that a grade function's `except Exception` lets it pass.
+class _BudgetExceeded(BaseException):
     pass
 
 
@@ -681,13 +687,16 @@ class _Pool:
     def _collect(self, w: _Worker, emit: Callable[[BatchItem], None]) -> None:
         assert w.task is not None
         index, sub = w.task
-        item: BatchItem | None = None
+        item: object = None
         try:
             if w.conn.poll():
                 item = w.conn.recv()
         except (EOFError, OSError, ValueError, TypeError, AttributeError, ImportError, MemoryError):
             item = None
-        if item is not None:
+        if isinstance(item, str) and item == _READY:
+            w.started = time.monotonic()
+            return
+        if isinstance(item, BatchItem):
             w.task = None
             emit(item)
             if item.recycle:
@@ -748,8 +757,13 @@ def grade_submissions(
     render_feedback: bool = False,
     templates_dir: Path | None = None,
     in_process: bool | None = None,
+    warm_up: bool = True,
 ) -> BatchOutcome:
-    """Grade already-expanded `submissions` (see `grade_batch` for the options)."""
+    """Grade already-expanded `submissions` (see `grade_batch` for the options).
+
+    `warm_up=False` skips loading kamgrade's NLP and reader before the first file (for grade
+    functions that do not use them).
+    """
     results: dict[int, SubmissionOutcome] = {}
 
     options = _Options(convert_legacy, limits, render_feedback, templates_dir, memory_limit)
@@ -778,12 +792,11 @@ def grade_submissions(
         if tasks:
             fn = grade_fn if grade_fn is not None else resolve_grade_fn()
             # Warm kamgrade's own libraries only for kamgrade's own grader (tests pass fakes).
-            warm = str(getattr(fn, "__module__", "")).startswith("kamgrade.")
-            options = dataclasses.replace(options, warm_up=warm)
+            options = dataclasses.replace(options, warm_up=warm_up)
             n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
             if in_process is None:
                 in_process = len(tasks) == 1
-            if warm:
+            if warm_up:
                 _warm_up()  # in the parent, before forking: workers share the loaded libraries
             if in_process:
                 for i, sub in tasks:
