@@ -365,3 +365,15 @@ def test_importing_the_command_group_loads_nothing_heavy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_the_installed_kamgrade_runs_rubric_validate(tmp_path: Path) -> None:
+    bad = tmp_path / "mala.kamgrade.yaml"
+    bad.write_text(BAD, encoding="utf-8")
+    args = [sys.executable, "-m", "kamgrade", "rubric", "validate"]
+    ok = subprocess.run([*args, str(PREMIOS)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    failed = subprocess.run([*args, str(bad)], capture_output=True, text=True)
+    assert failed.returncode == 3
+    assert "Traceback" not in failed.stderr
+    assert f"{bad}:5:1: los pesos" in failed.stdout
