@@ -61,6 +61,10 @@ ZIP_MAX_MEMBERS = 20_000
 ZIP_MAX_MEMBER_BYTES = 100 * MB  # default when no --max-size is given
 ZIP_MAX_TOTAL_BYTES = 4096 * MB
 LOCK_FILE_MAX_BYTES = 4096
+# multiprocessing start method; None picks "fork" on Linux (workers share the warmed-up libraries
+# copy-on-write) and "spawn" elsewhere. Worker entry points are top-level and their arguments
+# picklable, so "spawn" and "forkserver" (the Linux default from Python 3.14) work too.
+START_METHOD: str | None = None
 
 GradeFn = Callable[..., SubmissionOutcome]
 
@@ -595,7 +599,7 @@ class _Pool:
         options: _Options,
         budget: float | None,
     ) -> None:
-        method = (
+        method = START_METHOD or (
             "fork" if sys.platform == "linux" and "fork" in get_all_start_methods() else "spawn"
         )
         self.ctx = get_context(method)

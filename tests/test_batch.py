@@ -320,6 +320,18 @@ def test_submissions_refused_before_grading_keep_their_reason(
     )  # type: ignore[union-attr]
 
 
+def test_workers_also_run_under_the_spawn_start_method(
+    tmp_path: Path, loaded: LoadedRubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kamgrade.batch
+
+    monkeypatch.setattr(kamgrade.batch, "START_METHOD", "spawn")
+    make_files(tmp_path / "in", {"a.docx": b"ok", "b.docx": b"CRASH", "c.docx": b"BAD"})
+    batch = grade_batch([tmp_path / "in"], loaded, jobs=2, grade_fn=fake_grade)
+    codes = [o.error.code if o.error else None for o in batch.outcomes]
+    assert codes == [None, "worker_crashed", "not_docx"]
+
+
 def test_keyboard_interrupt_returns_what_was_graded_with_exit_130(
     tmp_path: Path, loaded: LoadedRubric
 ) -> None:
