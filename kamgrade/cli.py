@@ -197,6 +197,7 @@ def _grade(
         if warning:
             click.echo(warning, err=True)
     feedback_writer = report.FeedbackWriter(out / report.FEEDBACK_DIR)
+    checkpoint = report.Checkpoint(out, loaded)
     hidden = as_json or quiet or not sys.stderr.isatty()
     stack = contextlib.ExitStack()
     bar: Any = None
@@ -213,8 +214,10 @@ def _grade(
     def on_result(item: Any) -> None:
         if bar is not None:
             bar.update(1)
-        if write_files and item.feedback:
-            feedback_writer.write(item.outcome, item.feedback)
+        if write_files:
+            if item.feedback:
+                feedback_writer.write(item.outcome, item.feedback)
+            checkpoint.add(item.index, item.outcome)
         if item.feedback_error:
             feedback_errors.append(f"{item.outcome.file}: {item.feedback_error}")
 

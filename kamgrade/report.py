@@ -193,6 +193,35 @@ def write_batch_outputs(
     )
 
 
+class Checkpoint:
+    """Rewrites results.json and summary.csv every `every` seconds while a batch runs.
+
+    If the run dies without a chance to clean up (terminal closed, process killed), what was
+    graded so far is on disk, complete and parseable; the final write replaces it.
+    """
+
+    def __init__(self, out_dir: Path, loaded: LoadedRubric, every: float = 15.0) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self.out_dir = out_dir
+        self.loaded = loaded
+        self.every = every
+        self._done: dict[int, SubmissionOutcome] = {}
+        self._last = self._clock()
+
+    def add(self, index: int, outcome: SubmissionOutcome) -> None:
+        """Record one result; write the files when the interval has passed."""
+        self._done[index] = outcome
+        if self._clock() - self._last >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what has been graded so far, in input order."""
+        write_batch_outputs(self.out_dir, [self._done[i] for i in sorted(self._done)], self.loaded)
+        self._last = self._clock()
+
+
 # ----------------------------------------------------------------------------- terminal
 
 

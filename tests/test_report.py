@@ -178,3 +178,16 @@ def test_results_from_another_rubric_version_are_flagged(
     warning = report.rubric_mismatch_warning(results, changed)
     assert warning is not None and "otra rúbrica" in warning and "prueba versión 1.0" in warning
     assert report.rubric_mismatch_warning(tmp_path / "no_existe.json", loaded) is None
+
+
+def test_a_checkpoint_writes_what_was_graded_so_far_in_input_order(
+    tmp_path: Path, loaded: LoadedRubric, outcomes: list[SubmissionOutcome]
+) -> None:
+    checkpoint = report.Checkpoint(tmp_path / "out", loaded, every=0.0)
+    checkpoint.add(5, outcomes[1])
+    checkpoint.add(2, outcomes[0])
+    rows = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert [r["status"] for r in rows] == ["graded", "error"]
+    quiet = report.Checkpoint(tmp_path / "quiet", loaded, every=3600.0)
+    quiet.add(0, outcomes[0])
+    assert not (tmp_path / "quiet").exists()
