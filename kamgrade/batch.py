@@ -500,7 +500,11 @@ def _worker_main(
     conn: Connection, grade_fn: GradeFn, loaded: LoadedRubric, options: _Options
 ) -> None:
     """Worker process: initialise once, then grade the tasks sent over `conn` one at a time."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    # The parent decides what Ctrl-C or a closed terminal means (it kills the workers).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     import faulthandler
 
     faulthandler.disable()  # a crash becomes a worker_crashed result, not a dump on the terminal

@@ -7,7 +7,9 @@ else is imported inside the commands. The logic lives in `kamgrade.batch` and
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -160,11 +162,34 @@ def grade(
     motivo); 2 error de uso; 3 rúbrica con problemas; 130 interrumpido con Ctrl-C.
     """
     try:
-        _grade(ctx, paths, rubric_path, out_dir, jobs, as_json, time_budget, max_size, memory_limit,
-               convert_legacy, templates_dir, quiet)  # fmt: skip
+        with _stop_signals_interrupt():
+            _grade(ctx, paths, rubric_path, out_dir, jobs, as_json, time_budget, max_size,
+                   memory_limit, convert_legacy, templates_dir, quiet)  # fmt: skip
     except KeyboardInterrupt:
         click.echo("\nInterrumpido (Ctrl-C).", err=True)
         ctx.exit(EXIT_INTERRUPTED)
+
+
+@contextlib.contextmanager
+def _stop_signals_interrupt() -> Iterator[None]:
+    """Treat SIGTERM and SIGHUP (terminal closed) like Ctrl-C: save what was graded, exit 130."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _grade(
@@ -181,7 +206,6 @@ def _grade(
     templates_dir: Path | None,
     quiet: bool,
 ) -> None:
-    import contextlib
     import json
     import time
 

@@ -218,7 +218,10 @@ def test_memory_hungry_files_are_stopped_by_the_worker_cap(
     assert all(o.graded for o in batch.outcomes[2:])
 
 
-def test_ctrl_c_on_a_real_run_exits_130_and_leaves_only_complete_files(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_on_a_real_run_exits_130_and_leaves_only_complete_files(
+    tmp_path: Path, sig: int
+) -> None:
     rubric = write_rubric(tmp_path)
     make_files(
         tmp_path / "in",
@@ -244,7 +247,10 @@ def test_ctrl_c_on_a_real_run_exits_130_and_leaves_only_complete_files(tmp_path:
         while time.monotonic() < deadline and len(list((out / "feedback").glob("*.md"))) < 4:
             time.sleep(0.1)
         time.sleep(0.3)
-        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole process group
+        else:
+            os.kill(proc.pid, sig)
         _stdout, stderr = proc.communicate(timeout=20)
     finally:
         if proc.poll() is None:
