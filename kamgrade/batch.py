@@ -213,6 +213,26 @@ def expand_inputs(
     return found
 
 
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as the student wrote it.
+
+    Without the UTF-8 flag (bit 11) zipfile decodes names as cp437; many tools write UTF-8
+    anyway, and Windows' own "compressed folder" writes the OEM code page (cp850 in Spanish),
+    so "López" would show as "L¢pez".
+    """
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            raw = name.encode("cp437")
+        except UnicodeEncodeError:
+            return name
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            name = raw.decode("cp850")
+    return name
+
+
 def _member_is_unsafe(name: str, info: zipfile.ZipInfo) -> bool:
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or "\x00" in name:
         return True
@@ -247,7 +267,7 @@ def _extract_zip(
         for info in infos:
             if info.is_dir():
                 continue
-            name = info.filename.replace("\\", "/")
+            name = _member_name(info).replace("\\", "/")
             member_display = f"{display}/{name}"
             if _member_is_unsafe(name, info):
                 err = SubmissionError(ErrorCode.UNSAFE, _UNSAFE_MEMBER.format(name=info.filename))

@@ -110,27 +110,35 @@ def _grade_section(
     )
     outcomes: list[ElementOutcome] = []
     earned = 0.0
+    fired: dict[str, bool] = {}
     for element in section.elements:
         match = evaluate(element.detector, scope)
+        reason = match.reason
+        met = match.fired
+        unmet = [r for r in element.requires if not fired.get(r, False)]
+        if met and unmet:
+            met = False
+            reason = f"no cuenta porque requiere {', '.join(unmet)}, que no se cumple; " + reason
+        fired[element.id] = met
         evidence = tuple(_trim(scope.sentences[i].text) for i in sorted(match.sentences)[:2]) + match.notes[:2]
-        if match.fired:
+        if met:
             earned += element.points
             feedback = element.feedback_met or "Cumplido."
         else:
             feedback = element.feedback_missing
         outcomes.append(
             ElementOutcome(
-                element.id, element.description, match.fired, element.points if match.fired else 0.0,
-                element.points, evidence if match.fired else (), feedback, match.reason,
+                element.id, element.description, met, element.points if met else 0.0,
+                element.points, evidence if met else (), feedback, reason,
             )
         )
-    result = score_section(rubric.scoring, earned, possible, cuartillas, section.min_cuartillas)
+    result = score_section(rubric.scoring_for(section.id), earned, possible, cuartillas, section.min_cuartillas)
     notes = list(result.notes)
     if length.prompt_words:
         notes.append(
             f"{length.prompt_words} palabras copiadas de la consigna no cuentan para la extensión."
         )
-    levels = section.levels or rubric.levels
+    levels = rubric.levels_for(section.id)
     level = level_for(levels, result.score)
     return SectionOutcome(
         id=section.id,

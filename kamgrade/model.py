@@ -42,6 +42,7 @@ class Paragraph:
     all_caps: bool = False  # w:caps on every non-blank run
     font_size: float | None = None  # largest run size in points, when stated
     centered: bool = False
+    indent: float | None = None  # direct left indentation in points (w:ind), for indented lists
     origin: Origin = Origin.BODY
     is_toc: bool = False  # inside a TOC field result or styled "toc N"
     page_break_before: bool = False  # page break or section break right before this paragraph

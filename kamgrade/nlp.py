@@ -36,6 +36,7 @@ class Sentence:
     vocab: frozenset[str] = frozenset()  # every token and lemma, for quick rejection
     joined: str = ""  # " tok tok … | lem lem … " for prefix look-ups
     aligned: str = ""  # " tok\x01lem tok\x01lem … ": one regex matches a phrase on words or lemmas
+    lower: tuple[str, ...] = ()  # lower-case surface tokens, accents kept (lexicon look-ups)
 
     @property
     def folded(self) -> str:
@@ -93,15 +94,22 @@ def analyse(paragraphs: Sequence[str] | Iterable[str], blocks: Sequence[int] | N
             folded = tuple(fold_token(t) for t in toks)
             lemmas = tuple(lemma(f, t.lower()) for f, t in zip(folded, toks, strict=True))
             caps = tuple(t[:1].isupper() for t in toks)
-            out.append(make_sentence(" ".join(sent.text.split()), folded, lemmas, caps, block))
+            out.append(
+                make_sentence(" ".join(sent.text.split()), folded, lemmas, caps, block, tuple(t.lower() for t in toks))
+            )
     return out
 
 
 def make_sentence(
-    text: str, tokens: tuple[str, ...], lemmas: tuple[str, ...], capitalized: tuple[bool, ...], block: int
+    text: str,
+    tokens: tuple[str, ...],
+    lemmas: tuple[str, ...],
+    capitalized: tuple[bool, ...],
+    block: int,
+    lower: tuple[str, ...] = (),
 ) -> Sentence:
     words = tuple(i for i, t in enumerate(tokens) if t == "%" or _WORDLIKE.search(t))
     joined = " " + " ".join(tokens[i] for i in words) + " | " + " ".join(lemmas[i] for i in words) + " "
     aligned = " " + " ".join(f"{tokens[i]}\x01{lemmas[i]}" for i in words) + " "
     vocab = frozenset(tokens) | frozenset(lemmas)
-    return Sentence(text, tokens, lemmas, capitalized, block, words, vocab, joined, aligned)
+    return Sentence(text, tokens, lemmas, capitalized, block, words, vocab, joined, aligned, lower or tokens)

@@ -49,6 +49,8 @@ class FoundNumber:
     percent: bool
     years: bool  # followed by "año(s)", or a calendar year after "desde/en"
     calendar_year: bool
+    frequency: bool = False  # "cada 3 años", "cada quince días": how often, not how many
+    duration: bool = False  # "quince días", "dos semanas": a span of time, not a count
 
     def is_kind(self, kind: NumberKind | str) -> bool:
         kind = NumberKind(kind)
@@ -57,8 +59,8 @@ class FoundNumber:
         if kind is NumberKind.PERCENT:
             return self.percent
         if kind is NumberKind.YEARS:
-            return self.years
-        return not self.percent and not self.calendar_year
+            return self.years and not self.frequency
+        return not (self.percent or self.calendar_year or self.frequency or self.duration or self.years)
 
 
 def _digit_value(token: str) -> tuple[float, bool] | None:
@@ -124,10 +126,17 @@ def find_numbers(tokens: Sequence[str]) -> list[FoundNumber]:
         ) or (end + 2 < n and tokens[end + 1] in {"y", "o"} and tokens[end + 2] in _YEAR_WORDS)
         if calendar_year and start > 0 and tokens[start - 1] in {"desde", "en", "de"}:
             years = True
-        found.append(FoundNumber(start, end, value, percent, years, calendar_year))
+        frequency = start > 0 and tokens[start - 1] == "cada"
+        duration = end < n and tokens[end] in _TIME_UNITS
+        found.append(FoundNumber(start, end, value, percent, years, calendar_year, frequency, duration))
         i = end
     return found
 
+
+_TIME_UNITS = {
+    "dia", "dias", "semana", "semanas", "mes", "meses", "hora", "horas", "minuto", "minutos",
+    "trimestre", "trimestres", "bimestre", "bimestres", "quincena", "quincenas", "semestre", "semestres",
+}
 
 _COUNT_NOUNS = {
     "persona", "personas", "vendedor", "vendedores", "vendedora", "vendedoras", "cliente",

@@ -193,13 +193,17 @@ def _number_near(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence],
         if not numbers:
             return False
         anchors = [pos for p in phrases for pos in phrase_positions(s, p)]
+        # Distance counts words, not punctuation: "…total de Lala en México, que es de 1,850".
+        rank = {pos: r for r, pos in enumerate(s.words)}
         for n in numbers:
-            bound = _bound_elsewhere(s, n.start, n.end, anchors)
-            if bound:
+            if _bound_elsewhere(s, n.start, n.end, anchors):
                 continue
+            first = rank.get(n.start, 0)
+            last = rank.get(n.end - 1, first)
             for pos in anchors:
-                gap = pos - n.end if pos >= n.end else n.start - pos
-                if gap <= spec.window:
+                at = rank.get(pos, 0)
+                gap = at - last - 1 if at > last else first - at - 1
+                if gap < spec.window:
                     return True
         return False
 
@@ -338,6 +342,11 @@ def _figure_items(
             if b.n_rows >= spec.min_items and not (b.n_rows == 1 and b.n_cols == 1):
                 text = " ".join(p.text for p in b.iter_paragraphs())
                 items.append((i, i, FigureKindName.TABLE, text))
+        elif isinstance(b, Paragraph) and not b.is_list_item and (b.indent or 0) > 0 and _indented_run(blocks, i, skip) >= spec.min_items:
+            j = i + _indented_run(blocks, i, skip) - 1
+            run = [blocks[k] for k in range(i, j + 1)]
+            items.append((i, j, FigureKindName.LIST, " ".join(_text(x) for x in run)))
+            i = j
         elif isinstance(b, Paragraph) and b.is_list_item:
             j = i
             while (
@@ -348,12 +357,24 @@ def _figure_items(
             ):
                 j += 1
             run = [blocks[k] for k in range(i, j + 1)]
-            levels = {p.list_level for p in run if isinstance(p, Paragraph)}
-            if len(run) >= spec.min_items and len(levels) >= 2:
+            if len(run) >= spec.min_items:
                 items.append((i, j, FigureKindName.LIST, " ".join(_text(x) for x in run)))
             i = j
         i += 1
     return items
+
+
+def _indented_run(blocks: Sequence[Block], start: int, skip: frozenset[int]) -> int:
+    """Length of a run of short paragraphs with at least two indentation depths (an outline)."""
+    depths: set[float] = set()
+    k = start
+    while k < len(blocks) and k not in skip:
+        b = blocks[k]
+        if not isinstance(b, Paragraph) or b.is_list_item or len(b.text.split()) > 15 or not b.text.strip():
+            break
+        depths.add(b.indent or 0.0)
+        k += 1
+    return k - start if len(depths) >= 2 else 0
 
 
 def _text(block: Block) -> str:
@@ -413,17 +434,23 @@ def _pseudo_sentence(text: str) -> Sentence:
 
 
 def specific_terms(sentence: Sentence, common: frozenset[str]) -> set[str]:
-    """Numbers and proper names: the facts a later section can take from an earlier one."""
+    """Figures and proper names: the facts a later section can take from an earlier one.
+
+    Small numbers ("3 estrategias") are too common to show anything; a proper name is a
+    capitalised word, not sentence-initial, that the Spanish lexicon does not know.
+    """
+    import simplemma
+
     out: set[str] = set()
-    for k, (tok, lem) in enumerate(zip(sentence.tokens, sentence.lemmas, strict=True)):
+    toks = sentence.tokens
+    for k, (tok, lem) in enumerate(zip(toks, sentence.lemmas, strict=True)):
         if any(c.isdigit() for c in tok):
             digits = re.sub(r"[^\d]", "", tok)
-            if digits and digits not in {"1", "2", "3", "4"}:
+            percent = "%" in tok or toks[k + 1 : k + 2] == ("%",)
+            if digits and (percent or int(digits) >= 10):
                 out.add(digits)
         elif k > 0 and sentence.capitalized[k] and tok.isalpha() and len(tok) >= 3 and lem not in common:
-            import simplemma
-
-            if not simplemma.is_known(tok, lang="es"):
+            if not simplemma.is_known(sentence.lower[k], lang="es"):
                 out.add(tok)
     return out
 
@@ -437,8 +464,9 @@ def _shared_terms(spec: SharedTerms, scope: Scope, detector: Detector) -> Match:
     own = [specific_terms(s, scope.common_terms) for s in scope.sentences]
     # Terms in every section (the company's name) say nothing about building on findings.
     everywhere = set().union(*own)
-    for terms in by_section.values():
-        everywhere &= terms
+    for sid, terms in by_section.items():
+        if scope.others[sid]:  # a missing section says nothing about what is everywhere
+            everywhere &= terms
     shared: set[str] = set()
     hits: set[int] = set()
     for i, terms in enumerate(own):

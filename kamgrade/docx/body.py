@@ -65,6 +65,9 @@ _T_FLDCHARTYPE = _w("fldCharType")
 _T_ILVL = _w("ilvl")
 _T_INSTR = _w("instr")
 _T_JC = _w("jc")
+_T_IND = _w("ind")
+_W_LEFT = _w("left")
+_W_START = _w("start")
 _T_NUMID = _w("numId")
 _T_NUMPR = _w("numPr")
 _T_OUTLINELVL = _w("outlineLvl")
@@ -222,6 +225,7 @@ class Walker:
         num_id: str | None = None
         ilvl: int | None = None
         centered: bool | None = None
+        indent: float | None = None
         pbb: bool | None = None
         mark_deleted = False
         section_break = False
@@ -243,6 +247,9 @@ class Walker:
                         num_id = "__style__"
                 elif tag == _T_JC:
                     centered = c.get(W_VAL) == "center"
+                elif tag == _T_IND:
+                    twips = _int(c.get(_W_LEFT) or c.get(_W_START))
+                    indent = twips / 20 if twips is not None else None  # §17.3.1.12, in twentieths
                 elif tag == _T_PAGEBREAKBEFORE:
                     pbb = on(c)
                 elif tag == W_RPR:
@@ -278,6 +285,7 @@ class Walker:
             all_caps=bool(st.caps_runs) and all(st.caps_runs),
             font_size=st.max_size,
             centered=is_center,
+            indent=indent,
             origin=origin,
             is_toc=st.toc,
             page_break_before=st.break_here,

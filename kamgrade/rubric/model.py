@@ -247,6 +247,13 @@ class Element(_Strict):
         default=None, description="Comentario cuando se cumple (opcional)."
     )
     detector: Detector = Field(description="Cómo reconocer el elemento en el texto de la sección.")
+    requires: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Ids de elementos de la misma sección que deben cumplirse para que este cuente "
+            "(por ejemplo, los patrones comunes requieren dos entrevistas)."
+        ),
+    )
 
 
 class Level(_Strict):

@@ -133,6 +133,21 @@ def semantic_problems(data: Any) -> list[Problem]:
             problems += _blank_text(
                 element, loc, ("description", "feedback_missing", "feedback_met")
             )
+            earlier = [
+                e.get("id") for e in _list(section.get("elements"))[:j] if isinstance(e, dict)
+            ]
+            for k, required in enumerate(_list(element.get("requires"))):
+                if isinstance(required, str) and required not in earlier:
+                    close = suggest(required, [e for e in earlier if isinstance(e, str)])
+                    hint = f". ¿Quisiste decir `{close}`?" if close else ""
+                    problems.append(
+                        (
+                            loc + ("requires", k),
+                            f"`requires` nombra `{required}`, que no es un elemento anterior de "
+                            f"esta sección; un requisito debe escribirse antes del elemento que "
+                            f"lo usa{hint}",
+                        )
+                    )
             detector = element.get("detector")
             if isinstance(detector, dict):
                 for dloc, node in _detector_nodes(detector, loc + ("detector",)):

@@ -23,10 +23,7 @@ docbuilder = pytest.importorskip("tests.docbuilder", reason="tests/docbuilder.py
 
 # Elements a teacher counts as met that the current evaluator misses, each with why. They are
 # excluded from the exact comparison and tracked by test_known_gap_* (xfail) until fixed.
-KNOWN_GAPS = {
-    ("pr04_cemex_formato", "s4.lista"): "a flat bulleted list is not yet a `list` figure (the "
-    "evaluator asks for two indentation levels)",
-}
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 
 
 @pytest.fixture(scope="module")
