@@ -349,3 +349,20 @@ def test_keyboard_interrupt_returns_what_was_graded_with_exit_130(
     )
     assert batch.interrupted and batch.exit_code == 130
     assert len(batch.outcomes) == 3 and batch.submissions == 6
+
+
+class _LegacyNameInfo(zipfile.ZipInfo):
+    """Writes the name bytes as given, without the UTF-8 flag (like old or Windows zippers)."""
+
+    def _encodeFilenameFlags(self) -> tuple[bytes, int]:  # noqa: N802 - zipfile's name
+        return self.filename.encode("cp437"), self.flag_bits & ~0x800
+
+
+def test_zip_member_names_without_the_utf8_flag_keep_their_accents(tmp_path: Path) -> None:
+    z = tmp_path / "entregas.zip"
+    raw_names = ["López_utf8.docx".encode(), "Núñez_oem.docx".encode("cp850")]
+    with zipfile.ZipFile(z, "w") as zf:
+        for raw in raw_names:
+            zf.writestr(_LegacyNameInfo(raw.decode("cp437")), b"ok")
+    names = sorted(Path(s.display).name for s in expand_inputs([z], tmp_path / "work"))
+    assert names == ["López_utf8.docx", "Núñez_oem.docx"]
