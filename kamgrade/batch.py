@@ -761,6 +761,14 @@ class _Pool:
 # Public entry point
 
 
+def default_jobs() -> int:
+    """Worker processes by default: the CPUs this process may run on (not the host's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def _make_limits(max_size_mb: float | None) -> Any:
     if max_size_mb is None:
         return None
@@ -821,7 +829,7 @@ def grade_submissions(
             fn = grade_fn if grade_fn is not None else resolve_grade_fn()
             # Warm kamgrade's own libraries only for kamgrade's own grader (tests pass fakes).
             options = dataclasses.replace(options, warm_up=warm_up)
-            n_jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+            n_jobs = max(1, min(jobs or default_jobs(), len(tasks)))
             if in_process is None:
                 in_process = len(tasks) == 1
             if warm_up:
