@@ -516,10 +516,28 @@ def _apply_memory_limit(limit: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the parent dies (even by SIGKILL)."""
+    if sys.platform != "linux":
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_main(
-    conn: Connection, grade_fn: GradeFn, loaded: LoadedRubric, options: _Options
+    conn: Connection,
+    grade_fn: GradeFn,
+    loaded: LoadedRubric,
+    options: _Options,
+    parent_pid: int | None = None,
 ) -> None:
     """Worker process: initialise once, then grade the tasks sent over `conn` one at a time."""
+    _die_with_parent()
     # The parent decides what Ctrl-C or a closed terminal means (it kills the workers).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGHUP"):
@@ -537,6 +555,12 @@ def _worker_main(
         return
     while True:
         try:
+            # Other workers hold copies of the parent's pipe ends, so a dead parent does not
+            # always show up as EOF here: look at the parent pid while idle.
+            if not conn.poll(1.0):
+                if parent_pid is not None and os.getppid() != parent_pid:
+                    return
+                continue
             task = conn.recv()
         except (EOFError, OSError):
             return
@@ -638,7 +662,7 @@ class _Pool:
         parent_conn, child_conn = self.ctx.Pipe(duplex=True)
         proc = self.ctx.Process(  # type: ignore[attr-defined]
             target=_worker_main,
-            args=(child_conn, self.grade_fn, self.loaded, self.options),
+            args=(child_conn, self.grade_fn, self.loaded, self.options, os.getpid()),
             name="kamgrade-worker",
             daemon=True,
         )

@@ -8,6 +8,7 @@ fake grader of `tests.test_batch` and everything else to the real `kamgrade.grad
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -262,3 +263,53 @@ def test_ctrl_c_on_a_real_run_exits_130_and_leaves_only_complete_files(
     assert (out / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     leftovers = [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(x) for x in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses /proc and PR_SET_PDEATHSIG")
+def test_workers_do_not_outlive_a_killed_parent(tmp_path: Path) -> None:
+    rubric = write_rubric(tmp_path)
+    make_files(tmp_path / "in", {"a.docx": b"HANG", "b.docx": b"HANG", "c.docx": b"ok"})
+    code = (
+        "import kamgrade.batch as b; from tests.test_batch import fake_grade; "
+        "b.resolve_grade_fn = lambda: fake_grade; from kamgrade.cli import cli; cli()"
+    )
+    args = [
+        "grade",
+        str(tmp_path / "in"),
+        "--rubric",
+        str(rubric),
+        "--out",
+        str(tmp_path / "o"),
+        "-j",
+        "2",
+    ]
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], cwd=REPO, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        workers: list[int] = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = _children(proc.pid)
+            time.sleep(0.1)
+        assert len(workers) == 2
+        proc.kill()  # no chance to clean up
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_alive(w) for w in workers):
+            time.sleep(0.1)
+        assert not any(_alive(w) for w in workers), "orphaned workers kept running"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
