@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -230,7 +231,7 @@ def read_member(zf: zipfile.ZipFile, name: str, limits: ReadLimits) -> bytes:
     try:
         with zf.open(name) as fh:
             data = fh.read(cap + 1)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
             RuntimeError) as e:
         # RuntimeError: zipfile's "encrypted member" (traditional PKWARE encryption).
         raise refuse(

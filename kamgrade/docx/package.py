@@ -208,7 +208,8 @@ def open_package(zf: zipfile.ZipFile, limits: ReadLimits) -> Package:
     Refuses (not_docx) packages whose main part is a workbook, presentation or anything but a
     Word document, and (corrupt) Word packages without a main part.
     """
-    names = {i.filename for i in zf.infolist() if not i.is_dir()}
+    # Not ZipInfo.is_dir(): it raises IndexError on an empty member name (found by fuzzing).
+    names = {i.filename for i in zf.infolist() if i.filename and not i.filename.endswith("/")}
     ct_root = parse_xml(destrict(read_member(zf, "[Content_Types].xml", limits)),
                         "[Content_Types].xml") if "[Content_Types].xml" in names else None
     pkg = Package(zf, limits, names, _content_types(names, ct_root), main_part="")

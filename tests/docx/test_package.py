@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from kamgrade.reader import read_submission
 from kamgrade.results import Severity
-from tests.badfiles import MACRO_CT, W_NS
+from tests.badfiles import MACRO_CT, W_NS, build_docx
 from tests.docx.conftest import ReadDocx, texts
 
+WriteFile = Callable[[bytes, str], Path]
 STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 
 
@@ -70,3 +77,12 @@ def test_prefixes_other_than_w_are_fine(read_docx: ReadDocx) -> None:
     doc_xml = (f'<ns0:document xmlns:ns0="{W_NS}"><ns0:body><ns0:p><ns0:r><ns0:t>ns0</ns0:t>'
                "</ns0:r></ns0:p></ns0:body></ns0:document>")
     assert texts(read_docx(document_xml=doc_xml)) == ["ns0"]
+
+
+def test_member_with_an_empty_name_is_ignored(write_file: WriteFile) -> None:
+    # Found by fuzzing: ZipInfo.is_dir() raises IndexError on an empty member name.
+    buf = io.BytesIO(build_docx())
+    with zipfile.ZipFile(buf, "a") as zf:
+        zf.writestr(zipfile.ZipInfo(""), b"x")
+    doc = read_submission(write_file(buf.getvalue(), "a.docx"))
+    assert texts(doc) == ["Hola mundo"]
