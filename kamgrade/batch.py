@@ -400,6 +400,8 @@ def _crash_message(exitcode: int | None) -> str:
             how = f"por la señal {signal.Signals(-exitcode).name}"
         except ValueError:
             how = f"por la señal {-exitcode}"
+    elif exitcode is None:
+        how = "al iniciar"
     else:
         how = f"con código {exitcode}"
     hint = " (posiblemente se quedó sin memoria)" if exitcode == -signal.SIGKILL else ""
@@ -708,8 +710,17 @@ class _Pool:
                             self._retire(w, kill=True)
                 while pending and len(self.workers) < self.jobs:
                     w = self._spawn()
-                    if self._assign(w, pending[0]):
-                        pending.popleft()
+                    task = pending.popleft()
+                    if not self._assign(w, task):  # a worker that cannot even start: its file
+                        self._retire(w, kill=True)  # is reported, so the loop always progresses
+                        msg = _crash_message(None)
+                        sub = task[1]
+                        emit(
+                            BatchItem(
+                                task[0],
+                                error_outcome(sub, self.loaded, ErrorCode.WORKER_CRASHED, msg),
+                            )
+                        )
                 busy = [w for w in self.workers if w.task is not None]
                 if not busy:
                     continue
