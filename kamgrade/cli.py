@@ -314,6 +314,9 @@ def _grade(
                 click.echo(f"Resultados: {outputs.results}")
                 click.echo(f"Resumen (Excel): {outputs.summary}")
                 click.echo(f"Retroalimentación: {outputs.feedback}/")
+            warnings = report.render_warnings(batch.outcomes)
+            if warnings:
+                click.echo(warnings)
         if problems:
             click.echo(problems, err=quiet)
     ctx.exit(batch.exit_code)

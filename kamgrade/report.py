@@ -272,6 +272,20 @@ def render_problems(outcomes: Iterable[SubmissionOutcome]) -> str:
     return "\n".join(lines)
 
 
+def render_warnings(outcomes: Iterable[SubmissionOutcome], limit: int = 20) -> str:
+    """Graded submissions that carry warnings (first warning each; "" if none)."""
+    warned = [o for o in outcomes if o.graded and o.warnings]
+    if not warned:
+        return ""
+    lines = [f"Avisos en {len(warned)} entrega(s) calificada(s) (detalle en results.json):"]
+    for o in warned[:limit]:
+        more = f" (+{len(o.warnings) - 1} más)" if len(o.warnings) > 1 else ""
+        lines.append(f"  - {o.file}: {o.warnings[0]}{more}")
+    if len(warned) > limit:
+        lines.append(f"  … y {len(warned) - limit} más.")
+    return "\n".join(lines)
+
+
 def render_counts(counts: Any, elapsed: float | None = None) -> str:
     """One line: how many were graded and how many failed."""
     text = f"{counts.total} entrega(s): {counts.graded} calificada(s), {counts.errors} con error"

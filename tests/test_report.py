@@ -191,3 +191,11 @@ def test_a_checkpoint_writes_what_was_graded_so_far_in_input_order(
     quiet = report.Checkpoint(tmp_path / "quiet", loaded, every=3600.0)
     quiet.add(0, outcomes[0])
     assert not (tmp_path / "quiet").exists()
+
+
+def test_warnings_of_graded_submissions_are_summarised(outcomes: list[SubmissionOutcome]) -> None:
+    assert report.render_warnings(outcomes) == ""
+    warned = dataclasses.replace(outcomes[0], warnings=("El documento está vacío.", "Otra cosa."))
+    text = report.render_warnings([warned] * 3, limit=2)
+    assert text.splitlines()[0] == "Avisos en 3 entrega(s) calificada(s) (detalle en results.json):"
+    assert "El documento está vacío. (+1 más)" in text and text.endswith("… y 1 más.")
