@@ -191,6 +191,7 @@ class Walker:
         return brk
 
     def table(self, tbl: etree._Element, toc: bool) -> Table:
+        """One w:tbl: rows of cells, nested tables kept on their cell, deleted rows dropped."""
         rows: list[tuple[Cell, ...]] = []
         for tr in _children(tbl, W_TR):
             trpr = tr.find(_T_TRPR)

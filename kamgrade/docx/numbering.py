@@ -18,6 +18,7 @@ _ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
 
 
 def to_roman(n: int) -> str:
+    """Upper-case roman numeral for 1..3999; other values as decimal."""
     if n <= 0 or n >= 4000:
         return str(n)
     out = []
@@ -29,7 +30,7 @@ def to_roman(n: int) -> str:
 
 
 def to_letters(n: int) -> str:
-    # §17.18.59 upperLetter: A..Z, then AA..ZZ, AAA.. (repeated letter, not base 26).
+    """Word's letter numbering: A..Z, AA..ZZ, AAA.. (§17.18.59: a repeated letter, not base 26)."""
     if n <= 0:
         return str(n)
     return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
@@ -63,6 +64,8 @@ def _bullet(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Level:
+    """One w:lvl of an abstract numbering definition."""
+
     fmt: str = "decimal"
     text: str = "%1."
     start: int = 1
@@ -139,6 +142,7 @@ class Numbering:
             self._instances[nid] = _Instance(key, levels, overrides)
 
     def knows(self, num_id: str | None) -> bool:
+        """True when `num_id` names a w:num whose abstract definition exists."""
         return num_id is not None and num_id in self._instances
 
     def level_for_style(self, num_id: str, style_id: str | None) -> int:

@@ -67,6 +67,8 @@ def destrict(data: bytes) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class Relationship:
+    """One relationship of a part; `target` is a resolved part name unless `external`."""
+
     id: str
     type: str  # Transitional type URI
     target: str  # resolved part name without leading "/", or the raw target when external
@@ -86,6 +88,7 @@ class Package:
     _rels_cache: dict[str, dict[str, Relationship]] = field(default_factory=dict)
 
     def has(self, name: str) -> bool:
+        """True when the zip holds a part called `name`."""
         return name in self.names
 
     def read(self, name: str) -> bytes:
@@ -108,6 +111,7 @@ class Package:
         return self.xml(name)
 
     def content_type(self, name: str) -> str:
+        """The part's content type ("" when [Content_Types].xml says nothing about it)."""
         return self.content_types.get(name, "")
 
     def rels(self, part: str) -> dict[str, Relationship]:

@@ -12,6 +12,8 @@ EP = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 
 @dataclass(frozen=True, slots=True)
 class Properties:
+    """The document properties the reader reports; None when absent."""
+
     title: str | None = None
     author: str | None = None
     application: str | None = None

@@ -148,6 +148,7 @@ def heading_level_from_name(name: str | None) -> int | None:
 
 
 def is_toc_name(name: str | None) -> bool:
+    """True for table-of-contents entry styles: "toc 1", "TDC 2" (Spanish Word), ..."""
     return bool(name and _TOC_NAME.match(name))
 
 
@@ -207,7 +208,9 @@ class Styles:
         return props
 
     def name(self, style_id: str | None) -> str | None:
+        """The resolved name of a defined style, None for unknown ids."""
         return self.get(style_id).name if style_id in self._raw else None
 
     def exists(self, style_id: str | None) -> bool:
+        """True when styles.xml defines `style_id`."""
         return style_id is not None and style_id in self._raw
