@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from kamgrade.checks.detectors import Scope, evaluate, is_negated
+from kamgrade.checks.detectors import Scope, build_index, evaluate, is_negated
 from kamgrade.cover import student_from_cover
 from kamgrade.errors import ErrorCode, UnreadableSubmission
 from kamgrade.measure import is_pasted, measure_blocks, pasted_fragments
@@ -97,6 +97,7 @@ def _grade_section(
     own = tuple(sentences[section.id])
     scope = Scope(
         sentences=own,
+        index=build_index(own),
         negated=frozenset(i for i, s in enumerate(own) if is_negated(s, rubric.negations)),
         blocks=located.body,
         annex=located.annex,

@@ -51,9 +51,7 @@ class Sentence:
 def _pipeline() -> Language:
     import spacy
 
-    nlp = spacy.blank("es")
-    nlp.add_pipe("sentencizer")
-    return nlp
+    return spacy.blank("es")
 
 
 @lru_cache(maxsize=200_000)
@@ -83,21 +81,41 @@ def analyse(paragraphs: Sequence[str] | Iterable[str], blocks: Sequence[int] | N
     `blocks[i]` is recorded as the block index of paragraph i (defaults to i).
     """
     texts = list(paragraphs)
-    nlp = _pipeline()
+    tokenizer = _pipeline().tokenizer
     out: list[Sentence] = []
-    for i, doc in enumerate(nlp.pipe(texts, batch_size=256)):
+    for i, doc in enumerate(tokenizer.pipe(texts, batch_size=256)):
         block = blocks[i] if blocks is not None else i
-        for sent in doc.sents:
-            toks = [t.text for t in sent if not t.is_space]
-            if not toks:
+        # One pass over the tokens (spaCy builds a Token object on every access), then the
+        # sentencizer's rule: a sentence ends after ". ! ? …" and the punctuation that follows.
+        words: list[str] = []
+        spaces: list[str] = []
+        for t in doc:
+            words.append(t.text)
+            spaces.append(t.whitespace_)
+        start = 0
+        n = len(words)
+        for k in range(n + 1):
+            if k < n and not (words[k - 1] in _SENTENCE_END and words[k] not in _SENTENCE_END and k > start):
                 continue
-            folded = tuple(fold_token(t) for t in toks)
-            lemmas = tuple(lemma(f, t.lower()) for f, t in zip(folded, toks, strict=True))
-            caps = tuple(t[:1].isupper() for t in toks)
-            out.append(
-                make_sentence(" ".join(sent.text.split()), folded, lemmas, caps, block, tuple(t.lower() for t in toks))
-            )
+            if k == n or k > start:
+                _add_sentence(out, words[start:k], spaces[start:k], block)
+                start = k
     return out
+
+
+_SENTENCE_END = frozenset({".", "!", "?", "…", "...", "¡!", "?!", "!?", ".."})
+
+
+def _add_sentence(out: list[Sentence], words: list[str], spaces: list[str], block: int) -> None:
+    toks = [w for w in words if not w.isspace()]
+    if not toks:
+        return
+    text = " ".join("".join(w + sp for w, sp in zip(words, spaces, strict=True)).split())
+    folded = tuple(fold_token(t) for t in toks)
+    lower = tuple(t.lower() for t in toks)
+    lemmas = tuple(lemma(f, low) for f, low in zip(folded, lower, strict=True))
+    caps = tuple(t[:1].isupper() for t in toks)
+    out.append(make_sentence(text, folded, lemmas, caps, block, lower))
 
 
 def make_sentence(

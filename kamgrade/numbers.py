@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 _UNITS = {
     "cero": 0, "un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
@@ -76,6 +77,11 @@ def _digit_value(token: str) -> tuple[float, bool] | None:
 
 def find_numbers(tokens: Sequence[str]) -> list[FoundNumber]:
     """Every number in a sentence's folded tokens, with what follows it."""
+    return list(_find_numbers(tuple(tokens)))
+
+
+@lru_cache(maxsize=16_384)
+def _find_numbers(tokens: tuple[str, ...]) -> tuple[FoundNumber, ...]:
     found: list[FoundNumber] = []
     i = 0
     n = len(tokens)
@@ -130,7 +136,7 @@ def find_numbers(tokens: Sequence[str]) -> list[FoundNumber]:
         duration = end < n and tokens[end] in _TIME_UNITS
         found.append(FoundNumber(start, end, value, percent, years, calendar_year, frequency, duration))
         i = end
-    return found
+    return tuple(found)
 
 
 _TIME_UNITS = {

@@ -50,6 +50,7 @@ def words(text: str) -> list[str]:
     return [m.group() for m in _RUN.finditer(text) if _ALNUM.search(m.group())]
 
 
+@lru_cache(maxsize=65_536)
 def count_words(text: str) -> int:
     # str.split() and the regex \S agree on what white space is (both follow str.isspace).
     return sum(1 for t in text.split() if t.isalnum() or _ALNUM.search(t))

@@ -37,6 +37,35 @@ class Scope:
     common_terms: frozenset[str] = frozenset()  # lemmas of the prompt: never "specific" terms
     pasted_blocks: frozenset[int] = frozenset()  # blocks copied from the prompt: not the student's
     negated: frozenset[int] = frozenset()  # sentences that deny having the data (rubric `negations`)
+    index: Mapping[str, frozenset[int]] | None = None  # token or lemma -> sentences (see build_index)
+
+
+def build_index(sentences: Sequence[Sentence]) -> dict[str, frozenset[int]]:
+    """Which sentences hold each token or lemma: detectors test only those sentences."""
+    found: dict[str, set[int]] = {}
+    for i, s in enumerate(sentences):
+        for word in s.vocab:
+            found.setdefault(word, set()).add(i)
+    return {w: frozenset(ids) for w, ids in found.items()}
+
+
+def _sentences_with(scope: Scope, phrases: Sequence[tuple[_Word, ...]]) -> set[int] | None:
+    """Sentences that may hold one of the phrases (None: every sentence may)."""
+    index = scope.index
+    if index is None:
+        return None
+    out: set[int] = set()
+    for phrase in phrases:
+        if not phrase:
+            continue
+        w = phrase[0]
+        if w.prefix:
+            for key, ids in index.items():
+                if key.startswith(w.surface):
+                    out |= ids
+        else:
+            out |= index.get(w.surface, frozenset()) | index.get(w.lemma, frozenset())
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +147,7 @@ def evaluate(detector: Detector, scope: Scope) -> Match:
     kind = detector.kind
     if kind in _SENTENCE_PRIMITIVES:
         test, label = _SENTENCE_PRIMITIVES[kind](detector, scope)
-        return _per_sentence(detector, scope, test, label)
+        return _per_sentence(detector, scope, test, label, _candidates(detector, scope))
     if kind == "figure":
         assert detector.figure is not None
         return _figure(detector.figure, scope, detector)
@@ -143,11 +172,17 @@ def _limit(detector: Detector, sentences: set[int], notes: tuple[str, ...], reas
 
 
 def _per_sentence(
-    detector: Detector, scope: Scope, test: Callable[[Sentence], bool], label: str
+    detector: Detector,
+    scope: Scope,
+    test: Callable[[Sentence], bool],
+    label: str,
+    candidates: set[int] | None = None,
 ) -> Match:
     hits: set[int] = set()
     negated = 0
-    for i, s in enumerate(scope.sentences):
+    order = sorted(candidates) if candidates is not None else range(len(scope.sentences))
+    for i in order:
+        s = scope.sentences[i]
         if test(s):
             if not detector.allow_negated and i in scope.negated:
                 negated += 1
@@ -155,6 +190,16 @@ def _per_sentence(
             hits.add(i)
     verb = f"{len(hits)} oración(es) con {label}" if hits else f"ninguna oración con {label}"
     return _limit(detector, hits, (), verb, negated)
+
+
+def _candidates(detector: Detector, scope: Scope) -> set[int] | None:
+    if detector.phrases is not None:
+        return _sentences_with(scope, [compile_phrase(p) for p in detector.phrases])
+    if detector.lemmas is not None:
+        return _sentences_with(scope, [compile_phrase(w) for w in detector.lemmas])
+    if detector.number_near is not None:
+        return _sentences_with(scope, [compile_phrase(w) for w in detector.number_near.words])
+    return None
 
 
 def _quote(items: Sequence[str], n: int = 4) -> str:
