@@ -56,6 +56,9 @@ class Paragraph:
 class Cell:
     paragraphs: tuple[Paragraph, ...]
     tables: tuple[Table, ...] = ()
+    # Pictures, charts, SmartArt and shapes anchored in the cell; text-box text is also in
+    # `paragraphs` (origin TEXTBOX) so that it counts once as body text.
+    figures: tuple[Figure, ...] = ()
 
     @property
     def text(self) -> str:

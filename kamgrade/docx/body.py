@@ -202,14 +202,17 @@ class Walker:
                 blocks = self.blocks(tc, Origin.TABLE, toc)
                 paragraphs: list[Paragraph] = []
                 tables: list[Table] = []
+                figures: list[Figure] = []
                 for b in blocks:
                     if isinstance(b, Paragraph):
                         paragraphs.append(b)
                     elif isinstance(b, Table):
                         tables.append(b)
-                    elif b.counts_as_text:
-                        paragraphs.extend(b.paragraphs)
-                cells.append(Cell(tuple(paragraphs), tuple(tables)))
+                    else:
+                        figures.append(b)
+                        if b.counts_as_text:
+                            paragraphs.extend(b.paragraphs)
+                cells.append(Cell(tuple(paragraphs), tuple(tables), tuple(figures)))
             rows.append(tuple(cells))
         style_el = tbl.find(f"{_T_TBLPR}/{_T_TBLSTYLE}")
         style = self.styles.name(style_el.get(W_VAL)) if style_el is not None else None

@@ -211,3 +211,23 @@ def test_subdocument_links_are_a_warning(read_docx: ReadDocx) -> None:
     assert texts(doc) == ["maestro"]
     assert [m.code for m in doc.messages] == ["KG-DOCX-SUBDOC"]
     assert "subdocumentos" in doc.messages[0].text
+
+
+def test_figures_in_table_cells_are_kept_on_the_cell(read_docx: ReadDocx) -> None:
+    pic = ('<w:p><w:r><w:drawing><wp:inline><wp:docPr id="9" name="f" descr="Organigrama"/>'
+           '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/'
+           'picture"/></a:graphic></wp:inline></w:drawing></w:r></w:p>')
+    body = "<w:tbl><w:tr><w:tc>" + pic + "</w:tc><w:tc>" + TEXTBOX_CHOICE_AND_FALLBACK \
+        + "</w:tc></w:tr></w:tbl>"
+    (table,) = read_docx(body).blocks
+    assert isinstance(table, Table)
+    left, right = table.rows[0]
+    assert [(f.kind, f.description) for f in left.figures] == [(FigureKind.IMAGE, "Organigrama")]
+    assert [f.kind for f in right.figures] == [FigureKind.SHAPE]
+    assert [q.text for q in right.paragraphs] == ["ANCLA INSERTADO", "CAJA uno", "Despues"]
+
+
+def test_direct_left_indentation_is_in_points(read_docx: ReadDocx) -> None:
+    body = p("sangría", '<w:pPr><w:ind w:left="720" w:hanging="360"/></w:pPr>') + p("normal")
+    a, b = read_docx(body).iter_paragraphs()
+    assert (a.indent, b.indent) == (36.0, None)
