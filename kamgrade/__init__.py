@@ -8,3 +8,22 @@ try:
     __version__ = version("kamgrade")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
+
+__all__ = ["__version__", "grade_batch", "grade_document", "grade_file", "load_rubric"]
+
+
+def __getattr__(name: str) -> object:
+    """The library API, imported on first use so that `kamgrade --help` stays fast."""
+    if name == "load_rubric":
+        from kamgrade.rubric import load_rubric
+
+        return load_rubric
+    if name in ("grade_file", "grade_document"):
+        from kamgrade import grading
+
+        return getattr(grading, name)
+    if name == "grade_batch":
+        from kamgrade.batch import grade_batch
+
+        return grade_batch
+    raise AttributeError(f"module 'kamgrade' has no attribute {name!r}")
