@@ -729,9 +729,18 @@ class _Pool:
                     now = time.monotonic()
                     timeout = max(0.0, min(min(w.started + self.budget - now for w in busy), 1.0))
                 ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
+                done: list[BatchItem] = []
                 for w in busy:
                     if w.conn in ready or w.proc.sentinel in ready:
-                        self._collect(w, emit)
+                        self._collect(w, done.append)
+                # Hand out the next files before writing these results, so workers never wait
+                # for the parent's disk writes.
+                for w in list(self.workers):
+                    if w.task is None and pending and w.proc.is_alive():
+                        if self._assign(w, pending[0]):
+                            pending.popleft()
+                for item in done:
+                    emit(item)
                 if self.budget is not None:
                     now = time.monotonic()
                     for w in [w for w in self.workers if w.task is not None]:

@@ -35,7 +35,7 @@ class Sentence:
     words: tuple[int, ...] = ()  # positions of tokens holding a letter, digit or "%"
     vocab: frozenset[str] = frozenset()  # every token and lemma, for quick rejection
     joined: str = ""  # " tok tok … | lem lem … " for prefix look-ups
-    aligned: str = ""  # " tok\x01lem tok\x01lem … ": one regex matches a phrase on words or lemmas
+    folded_text: str = ""  # the sentence as written, lower-case and accent-folded (regexes)
     lower: tuple[str, ...] = ()  # lower-case surface tokens, accents kept (lexicon look-ups)
 
     @property
@@ -106,16 +106,27 @@ def analyse(paragraphs: Sequence[str] | Iterable[str], blocks: Sequence[int] | N
 _SENTENCE_END = frozenset({".", "!", "?", "…", "...", "¡!", "?!", "!?", ".."})
 
 
+@lru_cache(maxsize=200_000)
+def _token(surface: str) -> tuple[str, str, str, bool, bool]:
+    """(folded, lemma, lower, capitalised, word-like) of one token: one cache look-up per token."""
+    folded = fold_token(surface)
+    lower = surface.lower()
+    return folded, lemma(folded, lower), lower, surface[:1].isupper(), bool(surface == "%" or _WORDLIKE.search(surface))
+
+
 def _add_sentence(out: list[Sentence], words: list[str], spaces: list[str], block: int) -> None:
-    toks = [w for w in words if not w.isspace()]
-    if not toks:
+    infos = [_token(w) for w in words if not w.isspace()]
+    if not infos:
         return
     text = " ".join("".join(w + sp for w, sp in zip(words, spaces, strict=True)).split())
-    folded = tuple(fold_token(t) for t in toks)
-    lower = tuple(t.lower() for t in toks)
-    lemmas = tuple(lemma(f, low) for f, low in zip(folded, lower, strict=True))
-    caps = tuple(t[:1].isupper() for t in toks)
-    out.append(make_sentence(text, folded, lemmas, caps, block, lower))
+    folded = tuple(i[0] for i in infos)
+    lemmas = tuple(i[1] for i in infos)
+    word_positions = tuple(k for k, i in enumerate(infos) if i[4])
+    out.append(
+        make_sentence(
+            text, folded, lemmas, tuple(i[3] for i in infos), block, tuple(i[2] for i in infos), word_positions
+        )
+    )
 
 
 def make_sentence(
@@ -125,9 +136,13 @@ def make_sentence(
     capitalized: tuple[bool, ...],
     block: int,
     lower: tuple[str, ...] = (),
+    word_positions: tuple[int, ...] | None = None,
 ) -> Sentence:
-    words = tuple(i for i, t in enumerate(tokens) if t == "%" or _WORDLIKE.search(t))
+    words = (
+        word_positions
+        if word_positions is not None
+        else tuple(i for i, t in enumerate(tokens) if t == "%" or _WORDLIKE.search(t))
+    )
     joined = " " + " ".join(tokens[i] for i in words) + " | " + " ".join(lemmas[i] for i in words) + " "
-    aligned = " " + " ".join(f"{tokens[i]}\x01{lemmas[i]}" for i in words) + " "
     vocab = frozenset(tokens) | frozenset(lemmas)
-    return Sentence(text, tokens, lemmas, capitalized, block, words, vocab, joined, aligned, lower or tokens)
+    return Sentence(text, tokens, lemmas, capitalized, block, words, vocab, joined, fold(text), lower or tokens)

@@ -169,7 +169,8 @@ class FeedbackWriter:
         written = []
         for ext in FEEDBACK_FORMATS:
             if ext in files:
-                written.append(atomic_write_bytes(self.directory / f"{unique}.{ext}", files[ext]))
+                target = self.directory / f"{unique}.{ext}"
+                written.append(atomic_write_bytes(target, files[ext], durable=False))
         return written
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -237,7 +238,17 @@ def similarity(core: str, names: Sequence[str]) -> float:
 
 
 def _section_names(rubric: Rubric) -> list[list[str]]:
-    return [[_core(strip_number(n)[0]) for n in [s.title, *s.aliases]] for s in rubric.sections]
+    return _names(tuple((s.title, *s.aliases) for s in rubric.sections))
+
+
+@lru_cache(maxsize=32)
+def _names(titles: tuple[tuple[str, ...], ...]) -> list[list[str]]:
+    return [[_core(strip_number(n)[0]) for n in names] for names in titles]
+
+
+@lru_cache(maxsize=32)
+def _folded_boundaries(boundaries: tuple[str, ...]) -> list[str]:
+    return [_core(b) for b in boundaries]
 
 
 def _score(c: HeadingCandidate, position: int, names: list[str], cutoff: float, top_rank: int | None) -> float | None:
@@ -291,7 +302,7 @@ def _assign(cands: list[HeadingCandidate], rubric: Rubric, top_rank: int | None)
 
 
 def _is_boundary(core: str, rubric: Rubric) -> bool:
-    folded = [_core(b) for b in rubric.boundaries]
+    folded = _folded_boundaries(tuple(rubric.boundaries))
     first = core.split(" ")[0] if core else ""
     return any(core == b or first == b or core.startswith(b + " ") for b in folded) or any(
         fuzz.ratio(core, b) >= 90 for b in folded

@@ -10,6 +10,7 @@ organigrama") is a mention, not presence: it never satisfies a detector unless t
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,19 @@ def build_index(sentences: Sequence[Sentence]) -> dict[str, frozenset[int]]:
     return {w: frozenset(ids) for w, ids in found.items()}
 
 
+_SORTED: dict[int, tuple[Mapping[str, frozenset[int]], list[str]]] = {}
+
+
+def _sorted_keys(index: Mapping[str, frozenset[int]]) -> list[str]:
+    """The index's words in order (for prefix look-ups), computed once per section."""
+    cached = _SORTED.get(id(index))
+    if cached is None or cached[0] is not index:
+        _SORTED.clear()  # one section at a time: keep the memo small
+        cached = (index, sorted(index))
+        _SORTED[id(index)] = cached
+    return cached[1]
+
+
 def _sentences_with(scope: Scope, phrases: Sequence[tuple[_Word, ...]]) -> set[int] | None:
     """Sentences that may hold one of the phrases (None: every sentence may)."""
     index = scope.index
@@ -60,9 +74,11 @@ def _sentences_with(scope: Scope, phrases: Sequence[tuple[_Word, ...]]) -> set[i
             continue
         w = phrase[0]
         if w.prefix:
-            for key, ids in index.items():
-                if key.startswith(w.surface):
-                    out |= ids
+            keys = _sorted_keys(index)
+            k = bisect.bisect_left(keys, w.surface)
+            while k < len(keys) and keys[k].startswith(w.surface):
+                out |= index[keys[k]]
+                k += 1
         else:
             out |= index.get(w.surface, frozenset()) | index.get(w.lemma, frozenset())
     return out
@@ -226,7 +242,7 @@ def _compiled_regex(pattern: str) -> re.Pattern[str]:
 
 def _regex(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool], str]:
     rx = _compiled_regex(detector.regex or "")
-    return (lambda s: rx.search(fold(s.text)) is not None), f"la expresión /{detector.regex}/"
+    return (lambda s: rx.search(s.folded_text) is not None), f"la expresión /{detector.regex}/"
 
 
 def _number_near(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool], str]:
@@ -297,9 +313,15 @@ _TITLES = {"lic", "ing", "sr", "sra", "srta", "mtro", "mtra", "dr", "dra", "c.p"
 def _is_name_token(token: str, surface_cap: bool) -> bool:
     if not surface_cap or len(token) < 3 or not token.isalpha():
         return False
+    return not _known(token)
+
+
+@lru_cache(maxsize=65_536)
+def _known(word: str) -> bool:
+    """The Spanish lexicon knows the word (so a capitalised one is not a proper name)."""
     import simplemma
 
-    return not simplemma.is_known(token, lang="es")
+    return bool(simplemma.is_known(word, lang="es"))
 
 
 def _people(spec: People, scope: Scope, detector: Detector) -> Match:
@@ -484,20 +506,22 @@ def specific_terms(sentence: Sentence, common: frozenset[str]) -> set[str]:
     Small numbers ("3 estrategias") are too common to show anything; a proper name is a
     capitalised word, not sentence-initial, that the Spanish lexicon does not know.
     """
-    import simplemma
-
     out: set[str] = set()
     toks = sentence.tokens
+    caps = sentence.capitalized
     for k, (tok, lem) in enumerate(zip(toks, sentence.lemmas, strict=True)):
-        if any(c.isdigit() for c in tok):
+        if tok.isalpha():
+            if k > 0 and caps[k] and len(tok) >= 3 and lem not in common and not _known(sentence.lower[k]):
+                out.add(tok)
+        elif _DIGIT.search(tok):
             digits = re.sub(r"[^\d]", "", tok)
             percent = "%" in tok or toks[k + 1 : k + 2] == ("%",)
             if digits and (percent or int(digits) >= 10):
                 out.add(digits)
-        elif k > 0 and sentence.capitalized[k] and tok.isalpha() and len(tok) >= 3 and lem not in common:
-            if not simplemma.is_known(sentence.lower[k], lang="es"):
-                out.add(tok)
     return out
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def _shared_terms(spec: SharedTerms, scope: Scope, detector: Detector) -> Match:
