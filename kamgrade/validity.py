@@ -91,17 +91,26 @@ class ValidityReport:
 
     def render(self, title: str) -> str:
         we = self.word_errors
+        word_line = (
+            f"error de palabras por sección: medio {100 * sum(we) / len(we):.2f} %, máximo {100 * max(we):.2f} %"
+            if we
+            else "error de palabras por sección: — (las etiquetas no traen conteos)"
+        )
+        section_line = (
+            f"secciones: error absoluto medio {self.section_mae:.2f} puntos"
+            if self.section_grades
+            else "secciones: — (las etiquetas no traen calificaciones por sección)"
+        )
         lines = [
             f"== {title} ==",
             f"entregas: {self.submissions} (calificadas: {self.graded})",
             f"elementos: precisión {self.precision:.3f}, exhaustividad {self.recall:.3f} "
             f"(VP {self.tp}, FP {self.fp}, FN {self.fn}, VN {self.tn})",
             f"secciones encontradas: {self.sections_found}/{self.sections_expected}; inventadas: {self.sections_invented}",
-            f"error de palabras por sección: medio {100 * sum(we) / len(we) if we else float('nan'):.2f} %, "
-            f"máximo {100 * max(we) if we else float('nan'):.2f} %",
+            word_line,
             f"totales: Spearman {self.total_spearman:.3f}, Pearson {pearson(*zip(*self.totals, strict=True)) if len(self.totals) > 1 else float('nan'):.3f}, "
             f"error absoluto medio {self.total_mae:.2f} puntos; a ≤5 puntos {100 * self.within(5):.0f} %, a ≤10 puntos {100 * self.within(10):.0f} %",
-            f"secciones: error absoluto medio {self.section_mae:.2f} puntos",
+            section_line,
         ]
         if self.disagreements:
             lines.append("desacuerdos:")
