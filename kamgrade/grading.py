@@ -6,10 +6,12 @@ status "error", a code and a Spanish message a teacher understands.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from kamgrade.checks.detectors import Scope, build_index, evaluate, is_negated
 from kamgrade.cover import student_from_cover
@@ -267,7 +269,7 @@ def grade_file(
 
     path = Path(path)
     fallback = _student_from_filename(path)
-    extra: dict[str, object] = {}
+    extra: dict[str, Any] = {}
     try:
         try:
             doc = read_submission(path, limits) if limits is not None else read_submission(path)  # type: ignore[arg-type]
@@ -277,7 +279,7 @@ def grade_file(
             doc, extra = _read_converted(path, limits)
         outcome = grade_document(doc, loaded, str(path), fallback)
         if extra:
-            outcome = SubmissionOutcome(**{**_fields(outcome), "extra": extra})
+            outcome = dataclasses.replace(outcome, extra=extra)
         return outcome
     except UnreadableSubmission as e:
         return error_outcome(str(path), loaded, str(e.code), e.message, fallback)
@@ -298,11 +300,7 @@ def grade_file(
         )
 
 
-def _fields(outcome: SubmissionOutcome) -> dict[str, object]:
-    return {f: getattr(outcome, f) for f in outcome.__dataclass_fields__}
-
-
-def _read_converted(path: Path, limits: object | None) -> tuple[DocModel, dict[str, object]]:
+def _read_converted(path: Path, limits: object | None) -> tuple[DocModel, dict[str, Any]]:
     import tempfile
 
     from kamgrade.reader import convert_legacy, read_submission
