@@ -12,13 +12,15 @@ from kamgrade.textnorm import fold
 _ID = re.compile(r"\b(AL\s?0\d{7}|A0\d{7}|\d{6,9})\b", re.IGNORECASE)
 _ID_LABEL = re.compile(r"^(?:matr[ií]cula|id|n[uú]mero de (?:control|cuenta|estudiante)|no\.? de control)\s*[:.\-]?\s*(.+)$", re.IGNORECASE)
 _NAME_LABEL = re.compile(
-    r"^(?:nombre(?: del? (?:alumn[oa]|estudiante))?|alumn[oa]|estudiante|elaborado por|presenta|autor[a]?|integrante)\s*[:.\-]\s*(.+)$",
+    r"^(?:nombre(?: del? (?:alumn[oa]|estudiante))?(?: completo)?|alumn[oa]|estudiante|elabor[oó]|elaborado por|"
+    r"realiz[oó]|realizado por|present[ao]|presentado por|autor[a]?|integrante)\s*[:.\-]\s*(.+)$",
     re.IGNORECASE,
 )
 _NOT_NAME = (
     "universidad", "tecmilenio", "ventas", "profesor", "maestr", "docente", "tutor", "actividad", "fecha",
     "campus", "materia", "curso", "tema", "evidencia", "reporte", "cuentas", "clave", "grupo", "semestre",
-    "licenciatura", "carrera", "modulo", "semana", "mexico", "de ", "del ", "facultad", "escuela",
+    "licenciatura", "carrera", "modulo", "semana", "mexico", "facultad", "escuela", "empresa", "banca",
+    "division", "caso", "canal", "convenio", "departamento", "direccion", "gerencia",
 )
 _NAME_SHAPE = re.compile(r"^[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:\s+(?:de\s+la\s+|del\s+|de\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+){1,5}$")
 
@@ -72,12 +74,11 @@ def student_from_cover(blocks: Sequence[Block]) -> Student | None:
 
 
 def _looks_like_name(line: str) -> bool:
+    """2-6 capitalised words ("de la" allowed inside), none of them an institution word."""
     folded = fold(line)
-    if any(w in folded + " " for w in _NOT_NAME):
-        # "de" inside a surname ("María de la Luz") is fine; reject only the institution words.
-        if any(w in folded for w in _NOT_NAME if w.strip() not in ("de", "del")):
-            return False
-    return bool(_NAME_SHAPE.match(line.strip())) and 2 <= len(line.split()) <= 6
+    if any(w in folded for w in _NOT_NAME):
+        return False
+    return bool(_NAME_SHAPE.match(line.strip())) and 2 <= len(line.split()) <= 7
 
 
 def is_cover_paragraph(block: Block) -> bool:
