@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test validate bench fuzz clean
+.PHONY: demo test lint validate bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[test,lint]"
+	$(BIN)/ruff check kamgrade
+	$(BIN)/mypy
 
 validate: $(STAMP)
 	$(BIN)/python examples/build_examples.py --quiet

@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import olefile  # type: ignore[import-untyped]
+import olefile
 from lxml import etree
 
 from kamgrade.errors import ErrorCode, UnreadableSubmission
