@@ -509,11 +509,11 @@ def _outer(el: etree._Element, tag: str) -> Iterator[etree._Element]:
 def _description(el: etree._Element) -> str:
     doc_pr = next(el.iter(f"{{{WP}}}docPr"), None)
     if doc_pr is not None:
-        return (doc_pr.get("descr") or doc_pr.get("title") or "").strip()
+        return str(doc_pr.get("descr") or doc_pr.get("title") or "").strip()
     for shape in el.iter(f"{{{V}}}shape", f"{{{V}}}rect", f"{{{V}}}imagedata"):
         alt = shape.get("alt") or shape.get(f"{{{OFFICE}}}title")
         if alt:
-            return alt.strip()
+            return str(alt).strip()
     return ""
 
 
