@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 import re
 import signal
@@ -439,7 +440,8 @@ def resolve_grade_fn() -> GradeFn:
 
 def _warm_up() -> None:
     """Load heavy libraries once (before forking, and again harmlessly in each worker)."""
-    for module in ("kamgrade.grading", "kamgrade.reader", "kamgrade.nlp", "kamgrade.feedback"):
+    # nlp last: its simplemma dictionary may still be arriving from kamgrade.nlp.prefetch_lexicon.
+    for module in ("kamgrade.grading", "kamgrade.reader", "kamgrade.feedback", "kamgrade.nlp"):
         try:
             mod = __import__(module, fromlist=["_"])
         except Exception:
@@ -550,6 +552,10 @@ def _worker_main(
     faulthandler.disable()  # a crash becomes a worker_crashed result, not a dump on the terminal
     if options.warm_up:
         _warm_up()
+    # What the worker inherited (spaCy, the lexicon, the rubric) lives as long as it does: keep
+    # it out of the garbage collector's passes, which would otherwise walk it (and copy its
+    # pages) again and again.
+    gc.freeze()
     _apply_memory_limit(options.memory_limit)
     try:
         conn.send(_READY)  # the time budget of the first file starts now, not at fork

@@ -9,13 +9,22 @@ is downloaded at run time: both libraries carry their data.
 
 from __future__ import annotations
 
+import contextlib
+import marshal
+import os
 import re
-from collections.abc import Iterable, Sequence
+import signal
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kamgrade.textnorm import fold, fold_token
+
+try:
+    import fcntl
+except ImportError:  # not on POSIX
+    fcntl = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -59,9 +68,154 @@ def lemma(folded_token: str, surface: str) -> str:
     """Accent-folded lemma of a lower-case token (cached: vocabularies are small)."""
     if not _WORDLIKE.search(surface) or surface[0].isdigit():
         return folded_token
+    return fold(_simplemma()[0](surface))
+
+
+def is_known(word: str) -> bool:
+    """simplemma's Spanish dictionary holds `word` (`simplemma.is_known(word, lang="es")`)."""
+    return _simplemma()[1](word)
+
+
+# --- simplemma's Spanish dictionary, decoded in a helper process ------------------------------
+#
+# simplemma decodes its front-coded Spanish dictionary (824,000 entries) in pure Python on the
+# first look-up: ~0.7 s of one core before the first lemma. `prefetch_lexicon()` forks a helper
+# that decodes it while this process goes on importing spaCy and reading the rubric (the batch
+# then forks its workers, which share the dictionary copy-on-write). The helper hands the dict
+# over with `marshal` (~0.2 s to load); the look-ups then run through simplemma's own
+# `Lemmatizer`/`DefaultStrategy` with a dictionary factory serving that dict, so lemmas are
+# exactly those of `simplemma.lemmatize(word, lang="es")`. Nothing is written to disk; without
+# fork, or if anything goes wrong, simplemma loads its dictionary itself as before.
+
+_prefetch: tuple[int, int, int] | None = None  # (owner pid, helper pid, read end of its pipe)
+
+
+def prefetch_lexicon() -> None:
+    """Start decoding simplemma's Spanish dictionary in a helper process (see above)."""
+    global _prefetch
+    if _prefetch is not None or _simplemma.cache_info().currsize or not hasattr(os, "fork"):
+        return
+    try:
+        from simplemma.strategies.dictionaries import dictionary_factory
+
+        load = dictionary_factory._load_dictionary_from_disk
+        read_fd, write_fd = os.pipe()
+    except (ImportError, AttributeError, OSError):
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        return
+    if pid == 0:  # the helper: decode, send, and leave without running any of the parent's code
+        try:
+            os.close(read_fd)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about Ctrl-C
+            data = memoryview(marshal.dumps(load("es")))
+            while data:
+                data = data[os.write(write_fd, data) :]
+        except BaseException:  # noqa: BLE001 - anything: the parent falls back to simplemma
+            pass
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(read_fd, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+    _prefetch = (os.getpid(), pid, read_fd)
+
+
+def cancel_prefetch() -> None:
+    """Stop a helper whose dictionary was not needed (nothing was graded)."""
+    global _prefetch
+    if _prefetch is None:
+        return
+    owner, pid, fd = _prefetch
+    _prefetch = None
+    if owner != os.getpid():
+        return
+    with contextlib.suppress(OSError):
+        os.close(fd)
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
+
+
+def _take_prefetched() -> dict[bytes, bytes] | None:
+    """The helper's dictionary (waiting for it if needed), or None."""
+    global _prefetch
+    if _prefetch is None:
+        return None
+    owner, pid, fd = _prefetch
+    _prefetch = None
+    if owner != os.getpid():  # a forked child inherited the pipe: it belongs to the parent
+        return None
+    chunks = []
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    except OSError:
+        chunks = []
+    finally:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.waitpid(pid, 0)
+    try:
+        data = marshal.loads(b"".join(chunks)) if chunks else None
+    except (EOFError, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) and data else None
+
+
+@lru_cache(maxsize=1)
+def _simplemma() -> tuple[Callable[[str], str], Callable[[str], bool]]:
+    """(lemmatize, is_known) for Spanish: simplemma's, on the prefetched dictionary if any."""
     import simplemma
 
-    return fold(simplemma.lemmatize(surface, lang="es"))
+    data = _take_prefetched()
+    if data is not None:
+        try:
+            from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+            from simplemma.strategies.dictionaries.dictionary_factory import (
+                DEFAULT_DICTIONARY_FACTORY,
+                DictionaryFactory,
+                MappingStrToByteString,
+            )
+            from simplemma.utils import normalize_token
+
+            spanish = MappingStrToByteString(data)
+
+            class Prefetched(DictionaryFactory):
+                def get_dictionary(self, lang: str) -> Mapping[str, str]:
+                    return spanish if lang == "es" else DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+
+            factory = Prefetched()
+            # What simplemma.lemmatize(w, lang="es") and simplemma.is_known(w, lang="es") do,
+            # with this factory in place of simplemma's default one.
+            lemmatizer = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+            lookup = DictionaryLookupStrategy(factory)
+
+            def lemmatize(word: str) -> str:
+                return lemmatizer.lemmatize(word, "es")
+
+            def known(word: str) -> bool:
+                if not isinstance(word, str) or not word:
+                    return bool(simplemma.is_known(word, lang="es"))  # raises as simplemma does
+                return lookup.get_lemma(normalize_token(word), "es") is not None
+
+            return lemmatize, known
+        except (ImportError, AttributeError, TypeError):
+            pass
+
+    def lemmatize_default(word: str) -> str:
+        return simplemma.lemmatize(word, lang="es")
+
+    def known_default(word: str) -> bool:
+        return bool(simplemma.is_known(word, lang="es"))
+
+    return lemmatize_default, known_default
 
 
 def lemma_of_word(word: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kamgrade.model import Block, Figure, FigureKind, Paragraph, Table, block_paragraphs
-from kamgrade.nlp import Sentence, lemma_of_word, make_sentence
+from kamgrade.nlp import Sentence, is_known, lemma_of_word, make_sentence
 from kamgrade.numbers import find_numbers
 from kamgrade.rubric.model import Detector, FigureKindName, FigureSpec, NumberNear, People, SharedTerms
 from kamgrade.textnorm import fold
@@ -319,9 +319,7 @@ def _is_name_token(token: str, surface_cap: bool) -> bool:
 @lru_cache(maxsize=65_536)
 def _known(word: str) -> bool:
     """The Spanish lexicon knows the word (so a capitalised one is not a proper name)."""
-    import simplemma
-
-    return bool(simplemma.is_known(word, lang="es"))
+    return is_known(word)
 
 
 def _people(spec: People, scope: Scope, detector: Detector) -> Match:
