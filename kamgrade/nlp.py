@@ -17,6 +17,7 @@ import signal
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from kamgrade.textnorm import fold, fold_token
@@ -247,13 +248,11 @@ def analyse(paragraphs: Sequence[str] | Iterable[str], blocks: Sequence[int] | N
             words.append(t.text)
             spaces.append(t.whitespace_)
         start = 0
-        n = len(words)
-        for k in range(n + 1):
-            if k < n and not (words[k - 1] in _SENTENCE_END and words[k] not in _SENTENCE_END and k > start):
-                continue
-            if k == n or k > start:
-                _add_sentence(out, words[start:k], spaces[start:k], block)
-                start = k
+        end = _SENTENCE_END
+        for k in [k for k, (a, b) in enumerate(zip(words, words[1:]), 1) if a in end and b not in end]:
+            _add_sentence(out, words[start:k], spaces[start:k], block)
+            start = k
+        _add_sentence(out, words[start:], spaces[start:], block)
     return out
 
 
@@ -272,15 +271,9 @@ def _add_sentence(out: list[Sentence], words: list[str], spaces: list[str], bloc
     infos = [_token(w) for w in words if not w.isspace()]
     if not infos:
         return
-    text = " ".join("".join(w + sp for w, sp in zip(words, spaces, strict=True)).split())
-    folded = tuple(i[0] for i in infos)
-    lemmas = tuple(i[1] for i in infos)
-    word_positions = tuple(k for k, i in enumerate(infos) if i[4])
-    out.append(
-        make_sentence(
-            text, folded, lemmas, tuple(i[3] for i in infos), block, tuple(i[2] for i in infos), word_positions
-        )
-    )
+    text = " ".join("".join(map(str.__add__, words, spaces)).split())
+    folded, lemmas, lower, caps, wordlike = zip(*infos)
+    out.append(make_sentence(text, folded, lemmas, caps, block, lower, tuple(compress(range(len(infos)), wordlike))))
 
 
 def make_sentence(
@@ -297,6 +290,6 @@ def make_sentence(
         if word_positions is not None
         else tuple(i for i, t in enumerate(tokens) if t == "%" or _WORDLIKE.search(t))
     )
-    joined = " " + " ".join(tokens[i] for i in words) + " | " + " ".join(lemmas[i] for i in words) + " "
-    vocab = frozenset(tokens) | frozenset(lemmas)
+    joined = " " + " ".join([tokens[i] for i in words]) + " | " + " ".join([lemmas[i] for i in words]) + " "
+    vocab = frozenset(tokens + lemmas)
     return Sentence(text, tokens, lemmas, capitalized, block, words, vocab, joined, fold(text), lower or tokens)

