@@ -193,6 +193,9 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 # Markup only at the start of a line: headings, quotes, bullets, ordered lists, rules.
 _LEADING = re.compile(r"^([#>+=-])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Any character one of the substitutions in `escape_markup` acts on (controls, line breaks as
+# `str.splitlines` sees them, markup) or a leading markup character.
+_PLAIN = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029\\`*\[\]<|_&]|^[#>+=-]")
 
 
 def escape_markup(value: object) -> str:
@@ -204,7 +207,10 @@ def escape_markup(value: object) -> str:
     quote or list; XML-illegal control characters are removed. Plain prose such as
     "Grupo Norte compra 3.5 millones" comes out unchanged.
     """
-    text = _CONTROL.sub("", str(value))
+    text = str(value)
+    if _PLAIN.search(text) is None:  # most values: nothing below would change them
+        return text
+    text = _CONTROL.sub("", text)
     text = " ".join(text.splitlines())
     text = _MARKUP_SPECIAL.sub(r"\\\1", text)
     text = _UNDERSCORE_EDGE.sub(r"\\_", text)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kamgrade.checks.detectors import Scope, build_index, evaluate, is_negated
+from kamgrade.checks.detectors import Scope, build_index, evaluate, negated_sentences
 from kamgrade.cover import student_from_cover
 from kamgrade.errors import ErrorCode, UnreadableSubmission
 from kamgrade.measure import is_pasted, measure_blocks, pasted_fragments
@@ -97,10 +97,11 @@ def _grade_section(
             (f"No se encontró la sección «{section.title}»: vale 0 puntos.",),
         )
     own = tuple(sentences[section.id])
+    index = build_index(own)
     scope = Scope(
         sentences=own,
-        index=build_index(own),
-        negated=frozenset(i for i, s in enumerate(own) if is_negated(s, rubric.negations)),
+        index=index,
+        negated=negated_sentences(own, index, rubric.negations),
         blocks=located.body,
         annex=located.annex,
         others={k: tuple(v) for k, v in sentences.items() if k != section.id},

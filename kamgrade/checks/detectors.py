@@ -70,18 +70,43 @@ def _sentences_with(scope: Scope, phrases: Sequence[tuple[_Word, ...]]) -> set[i
         return None
     out: set[int] = set()
     for phrase in phrases:
-        if not phrase:
-            continue
-        w = phrase[0]
-        if w.prefix:
-            keys = _sorted_keys(index)
-            k = bisect.bisect_left(keys, w.surface)
-            while k < len(keys) and keys[k].startswith(w.surface):
-                out |= index[keys[k]]
-                k += 1
-        else:
-            out |= index.get(w.surface, frozenset()) | index.get(w.lemma, frozenset())
+        if phrase:
+            out |= _word_sentences(index, phrase[0])
     return out
+
+
+def _word_sentences(index: Mapping[str, frozenset[int]], w: _Word) -> frozenset[int] | set[int]:
+    """The sentences holding a token or lemma `w` may match (`_may_contain` needs one)."""
+    if w.prefix:
+        out: set[int] = set()
+        keys = _sorted_keys(index)
+        k = bisect.bisect_left(keys, w.surface)
+        while k < len(keys) and keys[k].startswith(w.surface):
+            out |= index[keys[k]]
+            k += 1
+        return out
+    return index.get(w.surface, frozenset()) | index.get(w.lemma, frozenset())
+
+
+def _phrases_by_sentence(
+    index: Mapping[str, frozenset[int]], phrases: Sequence[tuple[_Word, ...]]
+) -> dict[int, list[tuple[_Word, ...]]]:
+    """Sentence -> the phrases (in order) whose first word it holds: the only ones it may match."""
+    out: dict[int, list[tuple[_Word, ...]]] = {}
+    for phrase in phrases:
+        if phrase:
+            for i in _word_sentences(index, phrase[0]):
+                out.setdefault(i, []).append(phrase)
+    return out
+
+
+def negated_sentences(
+    sentences: Sequence[Sentence], index: Mapping[str, frozenset[int]], negations: Sequence[str]
+) -> frozenset[int]:
+    """Indexes of the sentences `is_negated` holds for, testing only those the index allows."""
+    phrases = [compile_phrase(n) for n in negations]
+    by_sentence = _phrases_by_sentence(index, phrases)
+    return frozenset(i for i, mine in by_sentence.items() if _any_phrase(sentences[i], mine))
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +186,13 @@ def is_negated(sentence: Sentence, negations: Sequence[str]) -> bool:
 def evaluate(detector: Detector, scope: Scope) -> Match:
     """Evaluate one detector node over the section."""
     kind = detector.kind
+    if kind == "phrases" and scope.index is not None:
+        # Each candidate sentence is tried only on the phrases whose first word it holds.
+        phrases = [compile_phrase(p) for p in detector.phrases or []]
+        by_sentence = _phrases_by_sentence(scope.index, phrases)
+        mine = {id(scope.sentences[i]): ps for i, ps in by_sentence.items()}
+        label = _phrases(detector, scope)[1]
+        return _per_sentence(detector, scope, lambda s: _any_phrase(s, mine[id(s)]), label, set(by_sentence))
     if kind in _SENTENCE_PRIMITIVES:
         test, label = _SENTENCE_PRIMITIVES[kind](detector, scope)
         return _per_sentence(detector, scope, test, label, _candidates(detector, scope))
