@@ -122,7 +122,7 @@ def prefetch_lexicon() -> None:
             os._exit(0)
     os.close(write_fd)
     with contextlib.suppress(OSError, AttributeError):
-        fcntl.fcntl(read_fd, fcntl.F_SETPIPE_SZ, 1 << 20)  # type: ignore[attr-defined]
+        fcntl.fcntl(read_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
     _prefetch = (os.getpid(), pid, read_fd)
 
 
@@ -190,12 +190,15 @@ def _simplemma() -> tuple[Callable[[str], str], Callable[[str], bool]]:
 
             class Prefetched(DictionaryFactory):
                 def get_dictionary(self, lang: str) -> Mapping[str, str]:
-                    return spanish if lang == "es" else DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+                    if lang == "es":
+                        return spanish
+                    return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
 
             factory = Prefetched()
             # What simplemma.lemmatize(w, lang="es") and simplemma.is_known(w, lang="es") do,
             # with this factory in place of simplemma's default one.
-            lemmatizer = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=factory))
+            strategy = DefaultStrategy(dictionary_factory=factory)
+            lemmatizer = simplemma.Lemmatizer(lemmatization_strategy=strategy)
             lookup = DictionaryLookupStrategy(factory)
 
             def lemmatize(word: str) -> str:
@@ -249,7 +252,8 @@ def analyse(paragraphs: Sequence[str] | Iterable[str], blocks: Sequence[int] | N
             spaces.append(t.whitespace_)
         start = 0
         end = _SENTENCE_END
-        for k in [k for k, (a, b) in enumerate(zip(words, words[1:]), 1) if a in end and b not in end]:
+        pairs = enumerate(zip(words, words[1:], strict=False), 1)
+        for k in [k for k, (a, b) in pairs if a in end and b not in end]:
             _add_sentence(out, words[start:k], spaces[start:k], block)
             start = k
         _add_sentence(out, words[start:], spaces[start:], block)
@@ -272,8 +276,9 @@ def _add_sentence(out: list[Sentence], words: list[str], spaces: list[str], bloc
     if not infos:
         return
     text = " ".join("".join(map(str.__add__, words, spaces)).split())
-    folded, lemmas, lower, caps, wordlike = zip(*infos)
-    out.append(make_sentence(text, folded, lemmas, caps, block, lower, tuple(compress(range(len(infos)), wordlike))))
+    folded, lemmas, lower, caps, wordlike = zip(*infos, strict=True)
+    positions = tuple(compress(range(len(infos)), wordlike))
+    out.append(make_sentence(text, folded, lemmas, caps, block, lower, positions))
 
 
 def make_sentence(
