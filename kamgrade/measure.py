@@ -18,7 +18,8 @@ from kamgrade.model import Block, block_paragraphs
 from kamgrade.rubric.model import LengthUnit, Rubric
 from kamgrade.textnorm import count_characters, count_words, fold
 
-_SPLIT = re.compile(r"(?<=[?.!:;])\s+|\n+|\s+[•▪●◦·-]\s+")
+# Every alternative starts at white space: the leading look-ahead skips other positions fast.
+_SPLIT = re.compile(r"(?=\s)(?:(?<=[?.!:;])\s+|\n+|\s+[•▪●◦·-]\s+)")
 PASTE_CUTOFF = 85.0
 MIN_PASTE_WORDS = 4
 

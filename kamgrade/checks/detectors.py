@@ -162,9 +162,13 @@ def phrase_positions(sentence: Sentence, phrase: tuple[_Word, ...]) -> list[int]
     toks, lems = sentence.tokens, sentence.lemmas
     idx = sentence.words
     hits = []
+    first, rest = phrase[0], tuple(enumerate(phrase))[1:]
     for start in range(len(idx) - len(phrase) + 1):
-        if all(w.matches(toks[idx[start + k]], lems[idx[start + k]]) for k, w in enumerate(phrase)):
-            hits.append(idx[start])
+        at = idx[start]
+        if first.matches(toks[at], lems[at]) and all(
+            w.matches(toks[idx[start + k]], lems[idx[start + k]]) for k, w in rest
+        ):
+            hits.append(at)
     return hits
 
 
