@@ -277,7 +277,13 @@ def _grade(
             "no se encontró ningún archivo para calificar en: " + ", ".join(map(str, paths))
         )
 
-    outputs = report.write_batch_outputs(out, batch.outcomes, loaded) if write_files else None
+    outputs = (
+        report.write_batch_outputs(
+            out, batch.outcomes, loaded, checkpoint.json_texts(batch.outcomes)
+        )
+        if write_files
+        else None
+    )
 
     if batch.interrupted:
         where = f" en {out}" if outputs else ""

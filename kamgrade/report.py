@@ -34,16 +34,33 @@ FEEDBACK_FORMATS = ("md", "html", "docx")
 STATUS_ES = {"graded": "calificado", "error": "error"}
 
 
-def results_json_bytes(outcomes: Iterable[SubmissionOutcome]) -> bytes:
-    """results.json content: a list of result objects, UTF-8, accents kept."""
-    return (
-        json.dumps([o.to_json() for o in outcomes], ensure_ascii=False, indent=2) + "\n"
-    ).encode("utf-8")
+def results_json_bytes(
+    outcomes: Iterable[SubmissionOutcome], texts: Sequence[str | None] | None = None
+) -> bytes:
+    """results.json content: a list of result objects, UTF-8, accents kept.
+
+    `texts[i]`, when given and not None, is `results_json_item(outcomes[i])` computed earlier
+    (while the batch was running); the bytes are the same either way.
+    """
+    items = list(outcomes)
+    if not items:
+        return (json.dumps([], ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    done = list(texts) if texts is not None and len(texts) == len(items) else [None] * len(items)
+    parts = [t if t is not None else results_json_item(o) for o, t in zip(items, done, strict=True)]
+    return ("[\n" + ",\n".join(parts) + "\n]\n").encode("utf-8")
 
 
-def write_results_json(path: Path, outcomes: Iterable[SubmissionOutcome]) -> Path:
+def results_json_item(outcome: SubmissionOutcome) -> str:
+    """One result object as results.json holds it: `json.dumps(indent=2)` one level deep."""
+    # JSON strings never hold a raw line break, so every one here is the encoder's own.
+    return "  " + outcome_json(outcome).replace("\n", "\n  ")
+
+
+def write_results_json(
+    path: Path, outcomes: Iterable[SubmissionOutcome], texts: Sequence[str | None] | None = None
+) -> Path:
     """Write results.json atomically."""
-    return atomic_write_bytes(path, results_json_bytes(outcomes))
+    return atomic_write_bytes(path, results_json_bytes(outcomes, texts))
 
 
 def outcome_json(outcome: SubmissionOutcome) -> str:
@@ -182,13 +199,19 @@ class OutputPaths:
 
 
 def write_batch_outputs(
-    out_dir: Path, outcomes: Sequence[SubmissionOutcome], loaded: LoadedRubric
+    out_dir: Path,
+    outcomes: Sequence[SubmissionOutcome],
+    loaded: LoadedRubric,
+    json_texts: Sequence[str | None] | None = None,
 ) -> OutputPaths:
-    """Write results.json and summary.csv for `outcomes` into `out_dir` (atomically)."""
+    """Write results.json and summary.csv for `outcomes` into `out_dir` (atomically).
+
+    `json_texts` optionally holds each outcome's `results_json_item`, already computed.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     section_ids = [s.id for s in loaded.rubric.sections]
     return OutputPaths(
-        write_results_json(out_dir / RESULTS_NAME, outcomes),
+        write_results_json(out_dir / RESULTS_NAME, outcomes, json_texts),
         write_summary_csv(out_dir / SUMMARY_NAME, outcomes, section_ids),
         out_dir / FEEDBACK_DIR,
     )
@@ -209,17 +232,30 @@ class Checkpoint:
         self.loaded = loaded
         self.every = every
         self._done: dict[int, SubmissionOutcome] = {}
+        # Each result's results.json text, made as it arrives (while the workers grade) so that
+        # the final write does not encode them all at the end.
+        self._texts: dict[int, tuple[SubmissionOutcome, str]] = {}
         self._last = self._clock()
 
     def add(self, index: int, outcome: SubmissionOutcome) -> None:
         """Record one result; write the files when the interval has passed."""
         self._done[index] = outcome
+        self._texts[id(outcome)] = (outcome, results_json_item(outcome))
         if self._clock() - self._last >= self.every:
             self.flush()
 
+    def json_texts(self, outcomes: Sequence[SubmissionOutcome]) -> list[str | None]:
+        """The results.json texts made so far for `outcomes` (None where there is none)."""
+        out: list[str | None] = []
+        for o in outcomes:
+            made = self._texts.get(id(o))
+            out.append(made[1] if made is not None and made[0] is o else None)
+        return out
+
     def flush(self) -> None:
         """Write what has been graded so far, in input order."""
-        write_batch_outputs(self.out_dir, [self._done[i] for i in sorted(self._done)], self.loaded)
+        done = [self._done[i] for i in sorted(self._done)]
+        write_batch_outputs(self.out_dir, done, self.loaded, self.json_texts(done))
         self._last = self._clock()
 
 
