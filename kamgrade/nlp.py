@@ -13,7 +13,9 @@ import contextlib
 import marshal
 import os
 import re
+import select
 import signal
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,6 +91,7 @@ def is_known(word: str) -> bool:
 # fork, or if anything goes wrong, simplemma loads its dictionary itself as before.
 
 _prefetch: tuple[int, int, int] | None = None  # (owner pid, helper pid, read end of its pipe)
+_PREFETCH_TIMEOUT = 30.0  # seconds; past it simplemma loads its dictionary here as usual
 
 
 def prefetch_lexicon() -> None:
@@ -153,8 +156,17 @@ def _take_prefetched() -> dict[bytes, bytes] | None:
     if owner != os.getpid():  # a forked child inherited the pipe: it belongs to the parent
         return None
     chunks = []
+    deadline = time.monotonic() + _PREFETCH_TIMEOUT  # never hang on a stuck helper
     try:
-        while chunk := os.read(fd, 1 << 20):
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                chunks = []
+                os.kill(pid, signal.SIGKILL)
+                break
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
             chunks.append(chunk)
     except OSError:
         chunks = []
