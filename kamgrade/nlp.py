@@ -155,7 +155,7 @@ def _take_prefetched() -> dict[bytes, bytes] | None:
     _prefetch = None
     if owner != os.getpid():  # a forked child inherited the pipe: it belongs to the parent
         return None
-    chunks = []
+    chunks: list[bytes] = []
     deadline = time.monotonic() + _PREFETCH_TIMEOUT  # never hang on a stuck helper
     try:
         while True:
