@@ -98,10 +98,14 @@ def strip_number(text: str) -> tuple[str, int | None, int]:
     return text, None, 1
 
 
+_CORE_MARKS = re.compile(r"[\"'“”«»¿?¡!*_]+")
+_CORE_TRAILING = re.compile(r"[\s.:;,\-–—]+$")
+
+
 def _core(text: str) -> str:
     folded = fold(text)
-    folded = re.sub(r"[\"'“”«»¿?¡!*_]+", " ", folded)
-    folded = re.sub(r"[\s.:;,\-–—]+$", "", folded)
+    folded = _CORE_MARKS.sub(" ", folded)
+    folded = _CORE_TRAILING.sub("", folded)
     return " ".join(folded.split())
 
 

@@ -43,10 +43,14 @@ class Scope:
 
 def build_index(sentences: Sequence[Sentence]) -> dict[str, frozenset[int]]:
     """Which sentences hold each token or lemma: detectors test only those sentences."""
-    found: dict[str, set[int]] = {}
+    found: dict[str, list[int]] = {}
     for i, s in enumerate(sentences):
-        for word in s.vocab:
-            found.setdefault(word, set()).add(i)
+        for word in s.vocab:  # a set: each sentence is added once per word
+            ids = found.get(word)
+            if ids is None:
+                found[word] = [i]
+            else:
+                ids.append(i)
     return {w: frozenset(ids) for w, ids in found.items()}
 
 
