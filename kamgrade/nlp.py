@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kamgrade.textnorm import fold, fold_token
 
@@ -270,7 +270,7 @@ def analyse(paragraphs: Sequence[str] | Iterable[str], blocks: Sequence[int] | N
     `blocks[i]` is recorded as the block index of paragraph i (defaults to i).
     """
     texts = list(paragraphs)
-    tokenizer = _pipeline().tokenizer
+    tokenizer: Any = _pipeline().tokenizer  # spacy.tokenizer.Tokenizer (its stubs say Callable)
     out: list[Sentence] = []
     for i, doc in enumerate(tokenizer.pipe(texts, batch_size=256)):
         block = blocks[i] if blocks is not None else i

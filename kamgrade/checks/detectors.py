@@ -325,7 +325,7 @@ def _bound_elsewhere(s: Sentence, start: int, end: int, anchors: list[int]) -> b
     if end in anchors or end + 1 in anchors and end < len(s.tokens) and s.tokens[end] == "de":
         return False
     nxt = s.lemmas[end] if end < len(s.lemmas) else ""
-    if nxt in _PEOPLE_NOUNS or s.tokens[end:end + 1] in (["kam"], ["kams"]):
+    if nxt in _PEOPLE_NOUNS or s.tokens[end : end + 1] in (("kam",), ("kams",)):
         return True
     before = s.tokens[start - 1] if start > 0 else ""
     return before in ("los", "las", "ambos", "ambas") and not (nxt and nxt[0].isalpha() and end in anchors)
@@ -347,6 +347,8 @@ _ORDINALS = {
 }
 _LABEL_NOUNS = {"vendedor", "vendedora", "entrevista", "entrevistado", "entrevistada", "kam", "ejecutivo", "ejecutiva", "asesor", "asesora", "gerente", "representante"}
 _NAME_CUES = {"a", "con", ":", ",", "y", "entrevistado", "entrevistada", "llamado", "llamada"}
+# Business acronyms written in capitals are not people ("KAM de hoteles", "el CRM").
+_ACRONYMS = {"kam", "kams", "ceo", "cfo", "coo", "crm", "erp", "rh", "ti", "pyme", "pymes", "sa", "cv"}
 _TITLES = {"lic", "ing", "sr", "sra", "srta", "mtro", "mtra", "dr", "dra", "c.p", "cp", "lic.", "ing.", "sr.", "sra."}
 
 
@@ -388,7 +390,9 @@ def _people(spec: People, scope: Scope, detector: Detector) -> Match:
                 j = k
                 while j + 1 < len(toks) and s.capitalized[j + 1] and toks[j + 1].isalpha():
                     j += 1
-                run = toks[k : j + 1]
+                run = [t for t in toks[k : j + 1] if t not in _ACRONYMS]
+                if not run:
+                    continue
                 prev = toks[k - 1] if k > 0 else ""
                 cue = prev in _NAME_CUES or prev in _TITLES
                 unknown = any(_is_name_token(t, True) for t in run)
