@@ -10,19 +10,55 @@ from kamgrade.outcome import Student
 from kamgrade.textnorm import fold
 
 _ID = re.compile(r"\b(AL\s?0\d{7}|A0\d{7}|\d{6,9})\b", re.IGNORECASE)
-_ID_LABEL = re.compile(r"^(?:matr[ií]cula|id|n[uú]mero de (?:control|cuenta|estudiante)|no\.? de control)\s*[:.\-]?\s*(.+)$", re.IGNORECASE)
+_ID_LABEL = re.compile(
+    r"^(?:matr[ií]cula|id|n[uú]mero de (?:control|cuenta|estudiante)|no\.? de control)\s*[:.\-]?\s*(.+)$",
+    re.IGNORECASE,
+)
 _NAME_LABEL = re.compile(
     r"^(?:nombre(?: del? (?:alumn[oa]|estudiante))?(?: completo)?|alumn[oa]|estudiante|elabor[oó]|elaborado por|"
     r"realiz[oó]|realizado por|present[ao]|presentado por|autor[a]?|integrante)\s*[:.\-]\s*(.+)$",
     re.IGNORECASE,
 )
 _NOT_NAME = (
-    "universidad", "tecmilenio", "ventas", "profesor", "maestr", "docente", "tutor", "actividad", "fecha",
-    "campus", "materia", "curso", "tema", "evidencia", "reporte", "cuentas", "clave", "grupo", "semestre",
-    "licenciatura", "carrera", "modulo", "semana", "mexico", "facultad", "escuela", "empresa", "banca",
-    "division", "caso", "canal", "convenio", "departamento", "direccion", "gerencia",
+    "universidad",
+    "tecmilenio",
+    "ventas",
+    "profesor",
+    "maestr",
+    "docente",
+    "tutor",
+    "actividad",
+    "fecha",
+    "campus",
+    "materia",
+    "curso",
+    "tema",
+    "evidencia",
+    "reporte",
+    "cuentas",
+    "clave",
+    "grupo",
+    "semestre",
+    "licenciatura",
+    "carrera",
+    "modulo",
+    "semana",
+    "mexico",
+    "facultad",
+    "escuela",
+    "empresa",
+    "banca",
+    "division",
+    "caso",
+    "canal",
+    "convenio",
+    "departamento",
+    "direccion",
+    "gerencia",
 )
-_NAME_SHAPE = re.compile(r"^[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:\s+(?:de\s+la\s+|del\s+|de\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+){1,5}$")
+_NAME_SHAPE = re.compile(
+    r"^[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:\s+(?:de\s+la\s+|del\s+|de\s+)?[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+){1,5}$"
+)
 
 
 def _lines(blocks: Sequence[Block]) -> list[str]:
@@ -49,7 +85,9 @@ def student_from_cover(blocks: Sequence[Block]) -> Student | None:
                 sid = (found.group(1) if found else m.group(1).strip()).replace(" ", "").upper()
             m = _NAME_LABEL.match(part.strip())
             if m and name is None:
-                candidate = re.split(r"\s+(?:matr[ií]cula|id)\b", m.group(1), flags=re.IGNORECASE)[0].strip(" .,-")
+                candidate = re.split(r"\s+(?:matr[ií]cula|id)\b", m.group(1), flags=re.IGNORECASE)[
+                    0
+                ].strip(" .,-")
                 if candidate:
                     name = candidate
         if sid is None:

@@ -64,12 +64,16 @@ def _sentences(blocks: Sequence[Block], rubric: Rubric, offset: int = 0) -> list
                 texts.append(line)
                 where.append(i + offset)
     suspects = {where[k] for k, t in enumerate(texts) if pasted_fragments(t, rubric)}
-    return [s for s in analyse(texts, where) if s.block not in suspects or not is_pasted(s.text, rubric)]
+    return [
+        s for s in analyse(texts, where) if s.block not in suspects or not is_pasted(s.text, rubric)
+    ]
 
 
 def _trim(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= EVIDENCE_CHARS else text[: EVIDENCE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return (
+        text if len(text) <= EVIDENCE_CHARS else text[: EVIDENCE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    )
 
 
 def _grade_section(
@@ -86,14 +90,40 @@ def _grade_section(
     if not located.found:
         elements = tuple(
             ElementOutcome(
-                e.id, e.description, False, 0.0, e.points, (), e.feedback_missing,
+                e.id,
+                e.description,
+                False,
+                0.0,
+                e.points,
+                (),
+                e.feedback_missing,
                 "La sección no se encontró en el documento.",
             )
             for e in section.elements
         )
         return SectionOutcome(
-            section.id, section.title, False, None, 0.0, located.reason, 0, 0, 0, 0, 0.0,
-            section.min_cuartillas, False, 0.0, 0.0, 0.0, section.weight, None, None, 0, 0, elements,
+            section.id,
+            section.title,
+            False,
+            None,
+            0.0,
+            located.reason,
+            0,
+            0,
+            0,
+            0,
+            0.0,
+            section.min_cuartillas,
+            False,
+            0.0,
+            0.0,
+            0.0,
+            section.weight,
+            None,
+            None,
+            0,
+            0,
+            elements,
             (f"No se encontró la sección «{section.title}»: vale 0 puntos.",),
         )
     own = tuple(sentences[section.id])
@@ -108,7 +138,8 @@ def _grade_section(
         negations=tuple(rubric.negations),
         common_terms=common,
         pasted_blocks=frozenset(
-            i for i, b in enumerate(located.body + located.annex)
+            i
+            for i, b in enumerate(located.body + located.annex)
             if isinstance(b, Paragraph) and b.text.strip() and is_pasted(b.text, rubric)
         ),
     )
@@ -124,7 +155,10 @@ def _grade_section(
             met = False
             reason = f"no cuenta porque requiere {', '.join(unmet)}, que no se cumple; " + reason
         fired[element.id] = met
-        evidence = tuple(_trim(scope.sentences[i].text) for i in sorted(match.sentences)[:2]) + match.notes[:2]
+        evidence = (
+            tuple(_trim(scope.sentences[i].text) for i in sorted(match.sentences)[:2])
+            + match.notes[:2]
+        )
         if met:
             earned += element.points
             feedback = element.feedback_met or "Cumplido."
@@ -132,11 +166,19 @@ def _grade_section(
             feedback = element.feedback_missing
         outcomes.append(
             ElementOutcome(
-                element.id, element.description, met, element.points if met else 0.0,
-                element.points, evidence if met else (), feedback, reason,
+                element.id,
+                element.description,
+                met,
+                element.points if met else 0.0,
+                element.points,
+                evidence if met else (),
+                feedback,
+                reason,
             )
         )
-    result = score_section(rubric.scoring_for(section.id), earned, possible, cuartillas, section.min_cuartillas)
+    result = score_section(
+        rubric.scoring_for(section.id), earned, possible, cuartillas, section.min_cuartillas
+    )
     notes = list(result.notes)
     if length.prompt_words:
         notes.append(
@@ -189,17 +231,24 @@ def grade_document(
     rubric = loaded.rubric
     sectioned: SectionedDoc = locate_sections(doc, rubric)
     sentences = {
-        ls.section_id: _sentences(ls.body, rubric) + _sentences(ls.annex, rubric, offset=len(ls.body))
+        ls.section_id: _sentences(ls.body, rubric)
+        + _sentences(ls.annex, rubric, offset=len(ls.body))
         for ls in sectioned.sections
     }
     common = _prompt_lemmas(rubric.prompt)
     sections = tuple(
-        _grade_section(s, sectioned.section(s.id), rubric, sentences, common) for s in rubric.sections
+        _grade_section(s, sectioned.section(s.id), rubric, sentences, common)
+        for s in rubric.sections
     )
     total = total_score(rubric, {s.id: s.score for s in sections})
     level = level_for(rubric.levels, total)
     summary = next(
-        (o.text for o in sorted(rubric.overall_feedback, key=lambda o: -o.min_total) if total >= o.min_total), None
+        (
+            o.text
+            for o in sorted(rubric.overall_feedback, key=lambda o: -o.min_total)
+            if total >= o.min_total
+        ),
+        None,
     )
     stats = document_stats(doc)
     warnings = [m.render() for m in doc.messages]
@@ -226,7 +275,9 @@ def grade_document(
     )
 
 
-def _warnings(stats: DocumentStats, sections: tuple[SectionOutcome, ...], rubric: Rubric) -> list[str]:
+def _warnings(
+    stats: DocumentStats, sections: tuple[SectionOutcome, ...], rubric: Rubric
+) -> list[str]:
     out: list[str] = []
     if stats.words == 0:
         if stats.figures:
@@ -252,7 +303,9 @@ def _warnings(stats: DocumentStats, sections: tuple[SectionOutcome, ...], rubric
     return out
 
 
-def error_outcome(file: str, loaded: LoadedRubric, code: str, message: str, student: Student | None = None) -> SubmissionOutcome:
+def error_outcome(
+    file: str, loaded: LoadedRubric, code: str, message: str, student: Student | None = None
+) -> SubmissionOutcome:
     return SubmissionOutcome(
         file=file,
         student=student or Student(None, None),
@@ -286,7 +339,9 @@ def grade_file(
         return error_outcome(str(path), loaded, str(e.code), e.message, fallback)
     except MemoryError:
         return error_outcome(
-            str(path), loaded, ErrorCode.TOO_LARGE.value,
+            str(path),
+            loaded,
+            ErrorCode.TOO_LARGE.value,
             "el documento es demasiado grande para calificarlo con la memoria disponible. "
             "Pide al estudiante una versión sin imágenes pesadas o revísalo a mano.",
             fallback,
@@ -294,7 +349,9 @@ def grade_file(
     except Exception as e:  # a bug must not stop the batch: record it and go on
         log.exception("internal error grading %s", path)
         return error_outcome(
-            str(path), loaded, ErrorCode.INTERNAL.value,
+            str(path),
+            loaded,
+            ErrorCode.INTERNAL.value,
             f"kamgrade falló al leer este archivo ({type(e).__name__}). Revísalo a mano y "
             "reporta el archivo al equipo de kamgrade.",
             fallback,
@@ -314,8 +371,13 @@ def _read_converted(path: Path, limits: object | None) -> tuple[DocModel, dict[s
                 "es un documento de Word 97-2003 (.doc) y LibreOffice no está instalado para "
                 "convertirlo. Pide al estudiante que lo guarde como .docx.",
             )
-        doc = read_submission(converted, limits) if limits is not None else read_submission(converted)  # type: ignore[arg-type]
-    return doc, {"converted_from": "legacy_doc", "conversion": "soffice --headless --convert-to docx"}
+        doc = (
+            read_submission(converted, limits) if limits is not None else read_submission(converted)
+        )  # type: ignore[arg-type]
+    return doc, {
+        "converted_from": "legacy_doc",
+        "conversion": "soffice --headless --convert-to docx",
+    }
 
 
 def _student_from_filename(path: Path) -> Student:

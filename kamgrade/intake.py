@@ -181,8 +181,17 @@ def open_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, KeyError,
-            IndexError, UnicodeDecodeError, NotImplementedError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ValueError,
+        EOFError,
+        OSError,
+        KeyError,
+        IndexError,
+        UnicodeDecodeError,
+        NotImplementedError,
+    ):
         raise refuse(
             ErrorCode.CORRUPT,
             "el archivo .docx está dañado (el zip está truncado o su índice es inválido). Pide al "
@@ -198,8 +207,11 @@ def open_zip(data: bytes, limits: ReadLimits) -> zipfile.ZipFile:
     total = 0
     for info in infos:
         name = info.filename
-        if name.startswith(("/", "\\")) or ".." in PurePosixPath(name.replace("\\", "/")).parts \
-                or (len(name) > 1 and name[1] == ":"):
+        if (
+            name.startswith(("/", "\\"))
+            or ".." in PurePosixPath(name.replace("\\", "/")).parts
+            or (len(name) > 1 and name[1] == ":")
+        ):
             raise refuse(
                 ErrorCode.UNSAFE,
                 f"el archivo contiene una ruta peligrosa ({name[:60]!r}), típica de archivos "
@@ -231,8 +243,15 @@ def read_member(zf: zipfile.ZipFile, name: str, limits: ReadLimits) -> bytes:
     try:
         with zf.open(name) as fh:
             data = fh.read(cap + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-            RuntimeError) as e:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as e:
         # RuntimeError: zipfile's "encrypted member" (traditional PKWARE encryption).
         raise refuse(
             ErrorCode.CORRUPT,

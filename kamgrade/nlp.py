@@ -264,7 +264,9 @@ def warm_up() -> None:
     analyse(["Entrevisté a dos vendedores de la empresa."])
 
 
-def analyse(paragraphs: Sequence[str] | Iterable[str], blocks: Sequence[int] | None = None) -> list[Sentence]:
+def analyse(
+    paragraphs: Sequence[str] | Iterable[str], blocks: Sequence[int] | None = None
+) -> list[Sentence]:
     """Split paragraphs into sentences and annotate them.
 
     `blocks[i]` is recorded as the block index of paragraph i (defaults to i).
@@ -299,7 +301,13 @@ def _token(surface: str) -> tuple[str, str, str, bool, bool]:
     """(folded, lemma, lower, capitalised, word-like) of one token: one cache look-up per token."""
     folded = fold_token(surface)
     lower = surface.lower()
-    return folded, lemma(folded, lower), lower, surface[:1].isupper(), bool(surface == "%" or _WORDLIKE.search(surface))
+    return (
+        folded,
+        lemma(folded, lower),
+        lower,
+        surface[:1].isupper(),
+        bool(surface == "%" or _WORDLIKE.search(surface)),
+    )
 
 
 def _add_sentence(out: list[Sentence], words: list[str], spaces: list[str], block: int) -> None:
@@ -326,6 +334,14 @@ def make_sentence(
         if word_positions is not None
         else tuple(i for i, t in enumerate(tokens) if t == "%" or _WORDLIKE.search(t))
     )
-    joined = " " + " ".join([tokens[i] for i in words]) + " | " + " ".join([lemmas[i] for i in words]) + " "
+    joined = (
+        " "
+        + " ".join([tokens[i] for i in words])
+        + " | "
+        + " ".join([lemmas[i] for i in words])
+        + " "
+    )
     vocab = frozenset(tokens + lemmas)
-    return Sentence(text, tokens, lemmas, capitalized, block, words, vocab, joined, fold(text), lower or tokens)
+    return Sentence(
+        text, tokens, lemmas, capitalized, block, words, vocab, joined, fold(text), lower or tokens
+    )

@@ -12,19 +12,67 @@ from enum import StrEnum
 from functools import lru_cache
 
 _UNITS = {
-    "cero": 0, "un": 1, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
-    "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12,
-    "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17,
-    "dieciocho": 18, "diecinueve": 19, "veinte": 20, "veintiun": 21, "veintiuno": 21,
-    "veintiuna": 21, "veintidos": 22, "veintitres": 23, "veinticuatro": 24,
-    "veinticinco": 25, "veintiseis": 26, "veintisiete": 27, "veintiocho": 28,
-    "veintinueve": 29, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60,
-    "setenta": 70, "ochenta": 80, "noventa": 90, "cien": 100, "ciento": 100,
-    "doscientos": 200, "doscientas": 200, "trescientos": 300, "trescientas": 300,
-    "cuatrocientos": 400, "cuatrocientas": 400, "quinientos": 500, "quinientas": 500,
-    "seiscientos": 600, "seiscientas": 600, "setecientos": 700, "setecientas": 700,
-    "ochocientos": 800, "ochocientas": 800, "novecientos": 900, "novecientas": 900,
-    "media": 0.5, "medio": 0.5,
+    "cero": 0,
+    "un": 1,
+    "uno": 1,
+    "una": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "trece": 13,
+    "catorce": 14,
+    "quince": 15,
+    "dieciseis": 16,
+    "diecisiete": 17,
+    "dieciocho": 18,
+    "diecinueve": 19,
+    "veinte": 20,
+    "veintiun": 21,
+    "veintiuno": 21,
+    "veintiuna": 21,
+    "veintidos": 22,
+    "veintitres": 23,
+    "veinticuatro": 24,
+    "veinticinco": 25,
+    "veintiseis": 26,
+    "veintisiete": 27,
+    "veintiocho": 28,
+    "veintinueve": 29,
+    "treinta": 30,
+    "cuarenta": 40,
+    "cincuenta": 50,
+    "sesenta": 60,
+    "setenta": 70,
+    "ochenta": 80,
+    "noventa": 90,
+    "cien": 100,
+    "ciento": 100,
+    "doscientos": 200,
+    "doscientas": 200,
+    "trescientos": 300,
+    "trescientas": 300,
+    "cuatrocientos": 400,
+    "cuatrocientas": 400,
+    "quinientos": 500,
+    "quinientas": 500,
+    "seiscientos": 600,
+    "seiscientas": 600,
+    "setecientos": 700,
+    "setecientas": 700,
+    "ochocientos": 800,
+    "ochocientas": 800,
+    "novecientos": 900,
+    "novecientas": 900,
+    "media": 0.5,
+    "medio": 0.5,
 }
 _MULTIPLIERS = {"mil": 1000, "millon": 1_000_000, "millones": 1_000_000}
 # "un" and "una" are articles far more often than numbers: only count them before a unit noun
@@ -61,7 +109,9 @@ class FoundNumber:
             return self.percent
         if kind is NumberKind.YEARS:
             return self.years and not self.frequency
-        return not (self.percent or self.calendar_year or self.frequency or self.duration or self.years)
+        return not (
+            self.percent or self.calendar_year or self.frequency or self.duration or self.years
+        )
 
 
 def _digit_value(token: str) -> tuple[float, bool] | None:
@@ -126,30 +176,83 @@ def _find_numbers(tokens: tuple[str, ...]) -> tuple[FoundNumber, ...]:
             percent, end = True, end + 1
         elif end + 1 < n and tokens[end] == "por" and tokens[end + 1] == "ciento":
             percent, end = True, end + 2
-        calendar_year = digit is not None and not percent and 1950 <= value <= 2100 and float(value).is_integer()
-        years = (end < n and tokens[end] in _YEAR_WORDS) or (
-            end + 1 < n and tokens[end] in {"y", "o"} and tokens[end + 1] in _YEAR_WORDS
-        ) or (end + 2 < n and tokens[end + 1] in {"y", "o"} and tokens[end + 2] in _YEAR_WORDS)
+        calendar_year = (
+            digit is not None
+            and not percent
+            and 1950 <= value <= 2100
+            and float(value).is_integer()
+        )
+        years = (
+            (end < n and tokens[end] in _YEAR_WORDS)
+            or (end + 1 < n and tokens[end] in {"y", "o"} and tokens[end + 1] in _YEAR_WORDS)
+            or (end + 2 < n and tokens[end + 1] in {"y", "o"} and tokens[end + 2] in _YEAR_WORDS)
+        )
         if calendar_year and start > 0 and tokens[start - 1] in {"desde", "en", "de"}:
             years = True
         frequency = start > 0 and tokens[start - 1] == "cada"
         duration = end < n and tokens[end] in _TIME_UNITS
-        found.append(FoundNumber(start, end, value, percent, years, calendar_year, frequency, duration))
+        found.append(
+            FoundNumber(start, end, value, percent, years, calendar_year, frequency, duration)
+        )
         i = end
     return tuple(found)
 
 
 _TIME_UNITS = {
-    "dia", "dias", "semana", "semanas", "mes", "meses", "hora", "horas", "minuto", "minutos",
-    "trimestre", "trimestres", "bimestre", "bimestres", "quincena", "quincenas", "semestre", "semestres",
+    "dia",
+    "dias",
+    "semana",
+    "semanas",
+    "mes",
+    "meses",
+    "hora",
+    "horas",
+    "minuto",
+    "minutos",
+    "trimestre",
+    "trimestres",
+    "bimestre",
+    "bimestres",
+    "quincena",
+    "quincenas",
+    "semestre",
+    "semestres",
 }
 
 _COUNT_NOUNS = {
-    "persona", "personas", "vendedor", "vendedores", "vendedora", "vendedoras", "cliente",
-    "clientes", "cuenta", "cuentas", "kam", "kams", "ejecutivo", "ejecutivos", "ejecutiva",
-    "ejecutivas", "empleado", "empleados", "contacto", "contactos", "gerente", "gerentes",
-    "area", "areas", "integrante", "integrantes", "puesto", "puestos", "mes", "meses", "vez",
-    "millon", "millones",
+    "persona",
+    "personas",
+    "vendedor",
+    "vendedores",
+    "vendedora",
+    "vendedoras",
+    "cliente",
+    "clientes",
+    "cuenta",
+    "cuentas",
+    "kam",
+    "kams",
+    "ejecutivo",
+    "ejecutivos",
+    "ejecutiva",
+    "ejecutivas",
+    "empleado",
+    "empleados",
+    "contacto",
+    "contactos",
+    "gerente",
+    "gerentes",
+    "area",
+    "areas",
+    "integrante",
+    "integrantes",
+    "puesto",
+    "puestos",
+    "mes",
+    "meses",
+    "vez",
+    "millon",
+    "millones",
 }
 
 

@@ -156,7 +156,11 @@ class SubmissionOutcome:
         doc = self.document or DocumentStats(0, 0, 0, 0)
         return {
             "file": self.file,
-            "student": {"name": self.student.name, "id": self.student.id, "source": self.student.source},
+            "student": {
+                "name": self.student.name,
+                "id": self.student.id,
+                "source": self.student.source,
+            },
             "status": self.status,
             "error": self.error.to_json() if self.error else None,
             "rubric": self.rubric.to_json(),

@@ -52,8 +52,18 @@ def read_submission(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> DocModel
         return _read(Path(path), limits)
     except UnreadableSubmission:
         raise
-    except (zlib.error, EOFError, etree.LxmlError, UnicodeError, KeyError, ValueError,
-            IndexError, OSError, NotImplementedError, RecursionError) as e:
+    except (
+        zlib.error,
+        EOFError,
+        etree.LxmlError,
+        UnicodeError,
+        KeyError,
+        ValueError,
+        IndexError,
+        OSError,
+        NotImplementedError,
+        RecursionError,
+    ) as e:
         raise refuse(ErrorCode.CORRUPT, _CORRUPT.format(detail=type(e).__name__)) from None
     except MemoryError:
         raise refuse(
@@ -87,8 +97,9 @@ def _read_zip(data: bytes, limits: ReadLimits) -> DocModel:
         numbering = Numbering(_optional_part(pkg, "numbering"))
         root = pkg.xml(pkg.main_part)
         body = root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
-        blocks = Walker(pkg, pkg.main_part, styles, numbering).blocks(body) if body is not None \
-            else []
+        blocks = (
+            Walker(pkg, pkg.main_part, styles, numbering).blocks(body) if body is not None else []
+        )
         if props.pages is None:
             words = sum(count_words(p.text) for b in blocks for p in block_paragraphs(b))
             estimate = words // max(limits.words_per_page, 1)
@@ -98,12 +109,15 @@ def _read_zip(data: bytes, limits: ReadLimits) -> DocModel:
         headers, footers = read_headers_footers(pkg, styles)
         messages = list(pkg.messages)
         if macro:
-            messages.insert(0, Message(
-                "KG-DOCX-MACROS",
-                Severity.WARNING,
-                "el documento contiene macros (.docm/.dotm). kamgrade solo leyó el texto y nunca "
-                "ejecuta macros; no lo abras en Word con las macros habilitadas.",
-            ))
+            messages.insert(
+                0,
+                Message(
+                    "KG-DOCX-MACROS",
+                    Severity.WARNING,
+                    "el documento contiene macros (.docm/.dotm). kamgrade solo leyó el texto y nunca "
+                    "ejecuta macros; no lo abras en Word con las macros habilitadas.",
+                ),
+            )
         return DocModel(
             blocks=tuple(blocks),
             notes=tuple(notes),
@@ -153,9 +167,19 @@ def convert_legacy(path: Path, tmpdir: Path) -> Path | None:
     shutil.copyfile(path, copy)
     try:
         subprocess.run(
-            [soffice, "--headless", f"-env:UserInstallation=file://{tmpdir / 'profile'}",
-             "--convert-to", "docx", "--outdir", str(out_dir), str(copy)],
-            check=True, capture_output=True, timeout=120,
+            [
+                soffice,
+                "--headless",
+                f"-env:UserInstallation=file://{tmpdir / 'profile'}",
+                "--convert-to",
+                "docx",
+                "--outdir",
+                str(out_dir),
+                str(copy),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
     except (subprocess.SubprocessError, OSError):
         return None

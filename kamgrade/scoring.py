@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kamgrade.rubric.model import Level, LengthPolicy, Rubric, Scoring
+from kamgrade.rubric.model import LengthPolicy, Level, Rubric, Scoring
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,18 @@ _WORD_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _TOC_LINE = re.compile(r"(\.{3,}|…+|\t)\s*\d{1,3}\s*$")
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+}
 _TOC_TITLES = ("indice", "contenido", "tabla de contenido", "indice general", "tabla de contenidos")
 _ANNEX_REF = re.compile(r"\banexos?\s*(?:n[uo°º.]*\s*)?(\d{1,2}|[ivx]{1,4}\b|[a-e]\b)?")
 
@@ -110,7 +121,11 @@ def _core(text: str) -> str:
 
 
 def _is_toc_paragraph(p: Paragraph) -> bool:
-    return p.is_toc or bool(_TOC_LINE.search(p.text)) or (p.style_name or "").lower().startswith(("toc", "tdc"))
+    return (
+        p.is_toc
+        or bool(_TOC_LINE.search(p.text))
+        or (p.style_name or "").lower().startswith(("toc", "tdc"))
+    )
 
 
 def _heading_shape(p: Paragraph, body_size: float | None) -> tuple[int, str] | None:
@@ -255,7 +270,9 @@ def _folded_boundaries(boundaries: tuple[str, ...]) -> list[str]:
     return [_core(b) for b in boundaries]
 
 
-def _score(c: HeadingCandidate, position: int, names: list[str], cutoff: float, top_rank: int | None) -> float | None:
+def _score(
+    c: HeadingCandidate, position: int, names: list[str], cutoff: float, top_rank: int | None
+) -> float | None:
     sim = similarity(c.core, names)
     number_only = c.number is not None and c.core in ("", "seccion", "parte", "punto")
     if sim < cutoff and not (number_only and c.number == position):
@@ -274,14 +291,21 @@ def _score(c: HeadingCandidate, position: int, names: list[str], cutoff: float, 
     return score if score >= cutoff - 25 else None
 
 
-def _assign(cands: list[HeadingCandidate], rubric: Rubric, top_rank: int | None) -> list[tuple[int, float] | None]:
+def _assign(
+    cands: list[HeadingCandidate], rubric: Rubric, top_rank: int | None
+) -> list[tuple[int, float] | None]:
     """Best ordered assignment of candidates to sections (each used at most once)."""
     names = _section_names(rubric)
     k, m = len(rubric.sections), len(cands)
-    scores = [[_score(c, j + 1, names[j], rubric.heading_cutoff, top_rank) for j in range(k)] for c in cands]
+    scores = [
+        [_score(c, j + 1, names[j], rubric.heading_cutoff, top_rank) for j in range(k)]
+        for c in cands
+    ]
     # best[i][j]: best total using candidates[i:] for sections[j:]
     best = [[0.0] * (k + 1) for _ in range(m + 1)]
-    choice: list[list[int]] = [[0] * (k + 1) for _ in range(m + 1)]  # 0 skip cand, 1 skip section, 2 take
+    choice: list[list[int]] = [
+        [0] * (k + 1) for _ in range(m + 1)
+    ]  # 0 skip cand, 1 skip section, 2 take
     for i in range(m, -1, -1):
         for j in range(k, -1, -1):
             if i == m or j == k:
@@ -334,7 +358,9 @@ def locate_sections(doc: DocModel, rubric: Rubric) -> SectionedDoc:
         if idx in chosen or section_rank is None:
             continue
         boundary = _is_boundary(c.core, rubric)
-        above = c.rank < section_rank and (c.rank < 10 or c.kind in ("mayúsculas", "tabla de una celda"))
+        above = c.rank < section_rank and (
+            c.rank < 10 or c.kind in ("mayúsculas", "tabla de una celda")
+        )
         if (boundary and c.rank <= section_rank + 1) or above:
             stops.append(c.block)
             outside.append(c.text)
@@ -345,10 +371,16 @@ def locate_sections(doc: DocModel, rubric: Rubric) -> SectionedDoc:
         if a is None:
             located.append(
                 LocatedSection(
-                    section.id, section.title, False, None, 0.0,
+                    section.id,
+                    section.title,
+                    False,
+                    None,
+                    0.0,
                     f"Ningún encabezado se parece a «{section.title}» lo suficiente "
                     f"(similitud mínima {rubric.heading_cutoff:.0f}).",
-                    None, (), (),
+                    None,
+                    (),
+                    (),
                 )
             )
             continue
@@ -363,7 +395,14 @@ def locate_sections(doc: DocModel, rubric: Rubric) -> SectionedDoc:
         reason += ")"
         located.append(
             LocatedSection(
-                section.id, section.title, True, c.text, confidence, reason, c.block, body,
+                section.id,
+                section.title,
+                True,
+                c.text,
+                confidence,
+                reason,
+                c.block,
+                body,
                 _referenced_annex(body, cands, blocks, rubric),
             )
         )
@@ -396,5 +435,7 @@ def _referenced_annex(
 def section_figures(blocks: Sequence[Block]) -> tuple[int, int]:
     """(figures, tables) in a run of blocks; one-cell tables are layout, not tables."""
     figures = sum(1 for b in blocks if isinstance(b, Figure))
-    tables = sum(1 for b in blocks if isinstance(b, Table) and not (b.n_rows == 1 and b.n_cols == 1))
+    tables = sum(
+        1 for b in blocks if isinstance(b, Table) and not (b.n_rows == 1 and b.n_cols == 1)
+    )
     return figures, tables

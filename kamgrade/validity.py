@@ -73,7 +73,11 @@ class ValidityReport:
 
     @property
     def total_mae(self) -> float:
-        return sum(abs(a - b) for a, b in self.totals) / len(self.totals) if self.totals else float("nan")
+        return (
+            sum(abs(a - b) for a, b in self.totals) / len(self.totals)
+            if self.totals
+            else float("nan")
+        )
 
     @property
     def section_mae(self) -> float:
@@ -118,7 +122,9 @@ class ValidityReport:
         return "\n".join(lines)
 
 
-def compare(report: ValidityReport, key: str, outcome: SubmissionOutcome, label: Mapping[str, Any]) -> None:
+def compare(
+    report: ValidityReport, key: str, outcome: SubmissionOutcome, label: Mapping[str, Any]
+) -> None:
     """Add one submission's comparison to the report."""
     report.submissions += 1
     if not outcome.graded:
@@ -141,7 +147,9 @@ def compare(report: ValidityReport, key: str, outcome: SubmissionOutcome, label:
                 report.disagreements.append(f"{key} {section.id}: sección no encontrada")
         elif section.found:
             report.sections_invented += 1
-            report.disagreements.append(f"{key} {section.id}: sección inventada ({section.heading!r})")
+            report.disagreements.append(
+                f"{key} {section.id}: sección inventada ({section.heading!r})"
+            )
         if section.id in grades:
             report.section_grades.append((section.score, float(grades[section.id])))
         for element in section.elements:
@@ -152,10 +160,14 @@ def compare(report: ValidityReport, key: str, outcome: SubmissionOutcome, label:
                 report.tp += 1
             elif element.met:
                 report.fp += 1
-                report.disagreements.append(f"{key} {element.id}: detectado sin estar ({element.explanation[:140]})")
+                report.disagreements.append(
+                    f"{key} {element.id}: detectado sin estar ({element.explanation[:140]})"
+                )
             elif truth:
                 report.fn += 1
-                report.disagreements.append(f"{key} {element.id}: no detectado ({element.explanation[:140]})")
+                report.disagreements.append(
+                    f"{key} {element.id}: no detectado ({element.explanation[:140]})"
+                )
             else:
                 report.tn += 1
     if "total" in label and outcome.total is not None:

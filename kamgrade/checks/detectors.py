@@ -19,7 +19,14 @@ from functools import lru_cache
 from kamgrade.model import Block, Figure, FigureKind, Paragraph, Table, block_paragraphs
 from kamgrade.nlp import Sentence, is_known, lemma_of_word, make_sentence
 from kamgrade.numbers import find_numbers
-from kamgrade.rubric.model import Detector, FigureKindName, FigureSpec, NumberNear, People, SharedTerms
+from kamgrade.rubric.model import (
+    Detector,
+    FigureKindName,
+    FigureSpec,
+    NumberNear,
+    People,
+    SharedTerms,
+)
 from kamgrade.textnorm import fold
 
 _TOKEN_SPLIT = re.compile(r"[\s\-/]+")
@@ -37,8 +44,12 @@ class Scope:
     negations: tuple[str, ...] = ()
     common_terms: frozenset[str] = frozenset()  # lemmas of the prompt: never "specific" terms
     pasted_blocks: frozenset[int] = frozenset()  # blocks copied from the prompt: not the student's
-    negated: frozenset[int] = frozenset()  # sentences that deny having the data (rubric `negations`)
-    index: Mapping[str, frozenset[int]] | None = None  # token or lemma -> sentences (see build_index)
+    negated: frozenset[int] = (
+        frozenset()
+    )  # sentences that deny having the data (rubric `negations`)
+    index: Mapping[str, frozenset[int]] | None = (
+        None  # token or lemma -> sentences (see build_index)
+    )
 
 
 def build_index(sentences: Sequence[Sentence]) -> dict[str, frozenset[int]]:
@@ -200,7 +211,9 @@ def evaluate(detector: Detector, scope: Scope) -> Match:
         by_sentence = _phrases_by_sentence(scope.index, phrases)
         mine = {id(scope.sentences[i]): ps for i, ps in by_sentence.items()}
         label = _phrases(detector, scope)[1]
-        return _per_sentence(detector, scope, lambda s: _any_phrase(s, mine[id(s)]), label, set(by_sentence))
+        return _per_sentence(
+            detector, scope, lambda s: _any_phrase(s, mine[id(s)]), label, set(by_sentence)
+        )
     if kind in _SENTENCE_PRIMITIVES:
         test, label = _SENTENCE_PRIMITIVES[kind](detector, scope)
         return _per_sentence(detector, scope, test, label, _candidates(detector, scope))
@@ -216,7 +229,9 @@ def evaluate(detector: Detector, scope: Scope) -> Match:
     return _combinator(detector, scope)
 
 
-def _limit(detector: Detector, sentences: set[int], notes: tuple[str, ...], reason: str, negated: int) -> Match:
+def _limit(
+    detector: Detector, sentences: set[int], notes: tuple[str, ...], reason: str, negated: int
+) -> Match:
     need = detector.min_matches
     count = len(sentences) + (1 if notes and not sentences else 0)
     fired = count >= need
@@ -269,10 +284,14 @@ def _phrases(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], boo
 
 
 def _lemmas(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool], str]:
-    wanted = {lemma_of_word(w) for w in detector.lemmas or []} | {fold(w) for w in detector.lemmas or []}
-    return (lambda s: any(lem in wanted or tok in wanted for tok, lem in zip(s.tokens, s.lemmas, strict=True))), (
-        f"algún lema de {_quote(detector.lemmas or [])}"
-    )
+    wanted = {lemma_of_word(w) for w in detector.lemmas or []} | {
+        fold(w) for w in detector.lemmas or []
+    }
+    return (
+        lambda s: any(
+            lem in wanted or tok in wanted for tok, lem in zip(s.tokens, s.lemmas, strict=True)
+        )
+    ), (f"algún lema de {_quote(detector.lemmas or [])}")
 
 
 @lru_cache(maxsize=1024)
@@ -308,15 +327,30 @@ def _number_near(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence],
                     return True
         return False
 
-    kind = {"any": "un número", "count": "una cantidad", "percent": "un porcentaje", "years": "un número de años"}
+    kind = {
+        "any": "un número",
+        "count": "una cantidad",
+        "percent": "un porcentaje",
+        "years": "un número de años",
+    }
     return test, f"{kind[spec.kind.value]} a ≤{spec.window} palabras de {_quote(spec.words)}"
 
 
 # A number right before one of these nouns counts *them* ("dos ejecutivos de cuenta"), so it
 # cannot be the count of another noun nearby ("cuenta").
 _PEOPLE_NOUNS = {
-    "vendedor", "vendedora", "ejecutivo", "ejecutiva", "kam", "asesor", "asesora", "representante",
-    "entrevistado", "entrevistada", "gerente", "agente",
+    "vendedor",
+    "vendedora",
+    "ejecutivo",
+    "ejecutiva",
+    "kam",
+    "asesor",
+    "asesora",
+    "representante",
+    "entrevistado",
+    "entrevistada",
+    "gerente",
+    "agente",
 }
 
 
@@ -328,10 +362,14 @@ def _bound_elsewhere(s: Sentence, start: int, end: int, anchors: list[int]) -> b
     if nxt in _PEOPLE_NOUNS or s.tokens[end : end + 1] in (("kam",), ("kams",)):
         return True
     before = s.tokens[start - 1] if start > 0 else ""
-    return before in ("los", "las", "ambos", "ambas") and not (nxt and nxt[0].isalpha() and end in anchors)
+    return before in ("los", "las", "ambos", "ambas") and not (
+        nxt and nxt[0].isalpha() and end in anchors
+    )
 
 
-_SENTENCE_PRIMITIVES: dict[str, Callable[[Detector, Scope], tuple[Callable[[Sentence], bool], str]]] = {
+_SENTENCE_PRIMITIVES: dict[
+    str, Callable[[Detector, Scope], tuple[Callable[[Sentence], bool], str]]
+] = {
     "phrases": _phrases,
     "lemmas": _lemmas,
     "regex": _regex,
@@ -342,14 +380,67 @@ _SENTENCE_PRIMITIVES: dict[str, Callable[[Detector, Scope], tuple[Callable[[Sent
 # --- people ----------------------------------------------------------------------------------
 
 _ORDINALS = {
-    "primer": 1, "primera": 1, "primero": 1, "segundo": 2, "segunda": 2, "tercer": 3,
-    "tercera": 3, "tercero": 3, "cuarto": 4, "cuarta": 4, "quinto": 5, "quinta": 5,
+    "primer": 1,
+    "primera": 1,
+    "primero": 1,
+    "segundo": 2,
+    "segunda": 2,
+    "tercer": 3,
+    "tercera": 3,
+    "tercero": 3,
+    "cuarto": 4,
+    "cuarta": 4,
+    "quinto": 5,
+    "quinta": 5,
 }
-_LABEL_NOUNS = {"vendedor", "vendedora", "entrevista", "entrevistado", "entrevistada", "kam", "ejecutivo", "ejecutiva", "asesor", "asesora", "gerente", "representante"}
+_LABEL_NOUNS = {
+    "vendedor",
+    "vendedora",
+    "entrevista",
+    "entrevistado",
+    "entrevistada",
+    "kam",
+    "ejecutivo",
+    "ejecutiva",
+    "asesor",
+    "asesora",
+    "gerente",
+    "representante",
+}
 _NAME_CUES = {"a", "con", ":", ",", "y", "entrevistado", "entrevistada", "llamado", "llamada"}
 # Business acronyms written in capitals are not people ("KAM de hoteles", "el CRM").
-_ACRONYMS = {"kam", "kams", "ceo", "cfo", "coo", "crm", "erp", "rh", "ti", "pyme", "pymes", "sa", "cv"}
-_TITLES = {"lic", "ing", "sr", "sra", "srta", "mtro", "mtra", "dr", "dra", "c.p", "cp", "lic.", "ing.", "sr.", "sra."}
+_ACRONYMS = {
+    "kam",
+    "kams",
+    "ceo",
+    "cfo",
+    "coo",
+    "crm",
+    "erp",
+    "rh",
+    "ti",
+    "pyme",
+    "pymes",
+    "sa",
+    "cv",
+}
+_TITLES = {
+    "lic",
+    "ing",
+    "sr",
+    "sra",
+    "srta",
+    "mtro",
+    "mtra",
+    "dr",
+    "dra",
+    "c.p",
+    "cp",
+    "lic.",
+    "ing.",
+    "sr.",
+    "sra.",
+}
 
 
 def _is_name_token(token: str, surface_cap: bool) -> bool:
@@ -375,18 +466,32 @@ def _people(spec: People, scope: Scope, detector: Detector) -> Match:
         found_here = False
         for k, tok in enumerate(toks):
             # "primer vendedor", "segunda entrevista", "vendedor 2", "KAM B"
-            if tok in _ORDINALS and k + 1 < len(toks) and lemma_of_word(toks[k + 1]) in _LABEL_NOUNS:
+            if (
+                tok in _ORDINALS
+                and k + 1 < len(toks)
+                and lemma_of_word(toks[k + 1]) in _LABEL_NOUNS
+            ):
                 people.setdefault(f"#{_ORDINALS[tok]}", i)
                 found_here = True
             if lemma_of_word(tok) in _LABEL_NOUNS and k + 1 < len(toks):
                 nxt = toks[k + 1]
-                if nxt.isdigit() and len(nxt) == 1 or nxt in ("a", "b", "c") and s.capitalized[k + 1]:
+                if (
+                    nxt.isdigit()
+                    and len(nxt) == 1
+                    or nxt in ("a", "b", "c")
+                    and s.capitalized[k + 1]
+                ):
                     label = nxt if nxt.isdigit() else str(ord(nxt) - 96)
                     people.setdefault(f"#{label}", i)
                     found_here = True
             # Proper names: a run of capitalised words, not after "de/en/la" (places, companies),
             # that is either unknown to the Spanish lexicon or introduced by "a", "con", "Lic.".
-            if s.capitalized[k] and tok.isalpha() and len(tok) >= 3 and (k == 0 or not s.capitalized[k - 1] or toks[k - 1] in _TITLES):
+            if (
+                s.capitalized[k]
+                and tok.isalpha()
+                and len(tok) >= 3
+                and (k == 0 or not s.capitalized[k - 1] or toks[k - 1] in _TITLES)
+            ):
                 j = k
                 while j + 1 < len(toks) and s.capitalized[j + 1] and toks[j + 1].isalpha():
                     j += 1
@@ -451,7 +556,12 @@ def _figure_items(
             if b.n_rows >= spec.min_items and not (b.n_rows == 1 and b.n_cols == 1):
                 text = " ".join(p.text for p in b.iter_paragraphs())
                 items.append((i, i, FigureKindName.TABLE, text))
-        elif isinstance(b, Paragraph) and not b.is_list_item and (b.indent or 0) > 0 and _indented_run(blocks, i, skip) >= spec.min_items:
+        elif (
+            isinstance(b, Paragraph)
+            and not b.is_list_item
+            and (b.indent or 0) > 0
+            and _indented_run(blocks, i, skip) >= spec.min_items
+        ):
             j = i + _indented_run(blocks, i, skip) - 1
             run = [blocks[k] for k in range(i, j + 1)]
             items.append((i, j, FigureKindName.LIST, " ".join(_text(x) for x in run)))
@@ -479,7 +589,12 @@ def _indented_run(blocks: Sequence[Block], start: int, skip: frozenset[int]) -> 
     k = start
     while k < len(blocks) and k not in skip:
         b = blocks[k]
-        if not isinstance(b, Paragraph) or b.is_list_item or len(b.text.split()) > 15 or not b.text.strip():
+        if (
+            not isinstance(b, Paragraph)
+            or b.is_list_item
+            or len(b.text.split()) > 15
+            or not b.text.strip()
+        ):
             break
         depths.add(b.indent or 0.0)
         k += 1
@@ -508,7 +623,8 @@ def _figure(spec: FigureSpec, scope: Scope, detector: Detector) -> Match:
             continue
         lo, hi = first - spec.window, last + spec.window
         near = [
-            i for i, s in enumerate(scope.sentences)
+            i
+            for i, s in enumerate(scope.sentences)
             if lo <= s.block <= hi and _any_phrase(s, context)
         ]
         own = any(phrase_positions(_pseudo_sentence(text), p) for p in context)
@@ -520,9 +636,13 @@ def _figure(spec: FigureSpec, scope: Scope, detector: Detector) -> Match:
             rejected += 1
     kinds = ", ".join(_FIGURE_LABEL[k] for k in spec.kinds)
     if found:
-        reason = f"{len(found)} figura(s) del tipo {kinds}" + (f" junto a {_quote(spec.context)}" if context else "")
+        reason = f"{len(found)} figura(s) del tipo {kinds}" + (
+            f" junto a {_quote(spec.context)}" if context else ""
+        )
     else:
-        reason = f"ninguna figura del tipo {kinds}" + (f" junto a {_quote(spec.context)}" if context else "")
+        reason = f"ninguna figura del tipo {kinds}" + (
+            f" junto a {_quote(spec.context)}" if context else ""
+        )
         if rejected:
             reason += f"; {rejected} descartada(s) porque el texto dice que no se tiene"
     return Match(bool(found), frozenset(hits), tuple(found), reason)
@@ -553,7 +673,13 @@ def specific_terms(sentence: Sentence, common: frozenset[str]) -> set[str]:
     caps = sentence.capitalized
     for k, (tok, lem) in enumerate(zip(toks, sentence.lemmas, strict=True)):
         if tok.isalpha():
-            if k > 0 and caps[k] and len(tok) >= 3 and lem not in common and not _known(sentence.lower[k]):
+            if (
+                k > 0
+                and caps[k]
+                and len(tok) >= 3
+                and lem not in common
+                and not _known(sentence.lower[k])
+            ):
                 out.add(tok)
         elif _DIGIT.search(tok):
             digits = re.sub(r"[^\d]", "", tok)
@@ -609,9 +735,15 @@ def _combinator(detector: Detector, scope: Scope) -> Match:
     children = [evaluate(d, scope) for d in (detector.all or detector.any or detector.near or [])]
     if kind == "any":
         fired_children = [c for c in children if c.fired]
-        sentences = frozenset().union(*(c.sentences for c in fired_children)) if fired_children else frozenset()
+        sentences = (
+            frozenset().union(*(c.sentences for c in fired_children))
+            if fired_children
+            else frozenset()
+        )
         notes = tuple(n for c in fired_children for n in c.notes)
-        reason = "ALGUNO de: " + " | ".join(("✓ " if c.fired else "✗ ") + c.reason for c in children)
+        reason = "ALGUNO de: " + " | ".join(
+            ("✓ " if c.fired else "✗ ") + c.reason for c in children
+        )
         m = Match(bool(fired_children), sentences, notes, reason)
     elif kind == "all":
         ok = all(c.fired for c in children)
@@ -622,14 +754,18 @@ def _combinator(detector: Detector, scope: Scope) -> Match:
     else:  # near
         m = _near(detector, scope, children)
     if detector.min_matches > 1 and m.fired and len(m.sentences) < detector.min_matches:
-        return Match(False, frozenset(), (), m.reason + f"; se piden {detector.min_matches} oraciones")
+        return Match(
+            False, frozenset(), (), m.reason + f"; se piden {detector.min_matches} oraciones"
+        )
     return m
 
 
 def _near(detector: Detector, scope: Scope, children: list[Match]) -> Match:
     reason_parts = " | ".join(("✓ " if c.fired else "✗ ") + c.reason for c in children)
     if not all(c.fired for c in children) or not children:
-        return Match(False, frozenset(), (), f"CERCA (≤{detector.window} oraciones): {reason_parts}")
+        return Match(
+            False, frozenset(), (), f"CERCA (≤{detector.window} oraciones): {reason_parts}"
+        )
     w = detector.window
     used: set[int] = set()
     for anchor in sorted(children[0].sentences):
@@ -642,4 +778,10 @@ def _near(detector: Detector, scope: Scope, children: list[Match]) -> Match:
         else:
             used |= group
     fired = bool(used)
-    return Match(fired, frozenset(used), (), f"CERCA (≤{w} oraciones): {reason_parts}" + ("" if fired else "; no coinciden en oraciones cercanas"))
+    return Match(
+        fired,
+        frozenset(used),
+        (),
+        f"CERCA (≤{w} oraciones): {reason_parts}"
+        + ("" if fired else "; no coinciden en oraciones cercanas"),
+    )

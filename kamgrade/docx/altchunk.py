@@ -15,15 +15,39 @@ from lxml import etree
 
 from kamgrade.docx.package import Package
 
-_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "tr", "br",
-               "table", "ul", "ol", "blockquote", "pre", "section", "article", "title", "dt",
-               "dd", "hr"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "td",
+    "th",
+    "tr",
+    "br",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "title",
+    "dt",
+    "dd",
+    "hr",
+}
 _SKIP_TAGS = {"script", "style", "head", "noscript", "template", "object", "iframe"}
 
 
 def _html_parser(encoding: str | None) -> lxml.html.HTMLParser:
-    return lxml.html.HTMLParser(encoding=encoding, no_network=True, remove_comments=True,
-                                remove_pis=True, huge_tree=False)
+    return lxml.html.HTMLParser(
+        encoding=encoding, no_network=True, remove_comments=True, remove_pis=True, huge_tree=False
+    )
 
 
 def chunk_texts(pkg: Package, target: str | None) -> list[str]:

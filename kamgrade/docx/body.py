@@ -53,8 +53,9 @@ W_HYPERLINK, W_SMARTTAG, W_CUSTOMXML, W_FLDSIMPLE = (
 W_DIR, W_BDO, W_ALTCHUNK, W_SECTPR = (_w(t) for t in ("dir", "bdo", "altChunk", "sectPr"))
 W_SUBDOC = _w("subDoc")
 W_VAL = _w("val")
-MC_ALT, MC_CHOICE, MC_FALLBACK = (f"{{{MC}}}{t}" for t in ("AlternateContent", "Choice",
-                                                         "Fallback"))
+MC_ALT, MC_CHOICE, MC_FALLBACK = (
+    f"{{{MC}}}{t}" for t in ("AlternateContent", "Choice", "Fallback")
+)
 M_OMATH, M_OMATHPARA, M_T = (f"{{{M}}}{t}" for t in ("oMath", "oMathPara", "t"))
 
 _T_B = _w("b")
@@ -83,13 +84,41 @@ _T_TYPE = _w("type")
 
 # Descend into these run containers (§17.5 structured document tags, §17.16 fields, §17.13.5
 # revisions: w:ins and w:moveTo content is part of the current text).
-_INLINE_CONTAINERS = {W_HYPERLINK, W_SMARTTAG, W_CUSTOMXML, W_FLDSIMPLE, W_INS, W_MOVETO,
-                      W_DIR, W_BDO}
+_INLINE_CONTAINERS = {
+    W_HYPERLINK,
+    W_SMARTTAG,
+    W_CUSTOMXML,
+    W_FLDSIMPLE,
+    W_INS,
+    W_MOVETO,
+    W_DIR,
+    W_BDO,
+}
 _BLOCK_CONTAINERS = {W_CUSTOMXML, W_INS, W_MOVETO}
 _DROPPED = {W_DEL, W_MOVEFROM}
 # mc:Choice namespaces whose content this walker understands (MCE, ECMA-376 Part 3 §10.2).
-_KNOWN_REQUIRES = {"wps", "wpg", "wpc", "wpi", "wp14", "w14", "w15", "w16", "w16cid", "w16cex",
-                   "a14", "c14", "v", "o", "w10", "m", "pic", "wp", "mc", "dgm14"}
+_KNOWN_REQUIRES = {
+    "wps",
+    "wpg",
+    "wpc",
+    "wpi",
+    "wp14",
+    "w14",
+    "w15",
+    "w16",
+    "w16cid",
+    "w16cex",
+    "a14",
+    "c14",
+    "v",
+    "o",
+    "w10",
+    "m",
+    "pic",
+    "wp",
+    "mc",
+    "dgm14",
+}
 
 
 def choose_branch(alt: etree._Element) -> etree._Element | None:
@@ -143,15 +172,17 @@ class Walker:
 
     # ---- blocks -------------------------------------------------------------------------
 
-    def blocks(self, container: etree._Element, origin: Origin = Origin.BODY,
-               toc: bool = False) -> list[Block]:
+    def blocks(
+        self, container: etree._Element, origin: Origin = Origin.BODY, toc: bool = False
+    ) -> list[Block]:
         """Blocks of a w:body, w:tc, w:txbxContent, w:sdtContent, note or header element."""
         out: list[Block] = []
         self._blocks_into(container, origin, toc, out)
         return out
 
-    def _blocks_into(self, container: etree._Element, origin: Origin, toc: bool,
-                     out: list[Block]) -> None:
+    def _blocks_into(
+        self, container: etree._Element, origin: Origin, toc: bool, out: list[Block]
+    ) -> None:
         for child in container:
             tag = child.tag
             if tag == W_P:
@@ -183,8 +214,11 @@ class Walker:
             elif tag == W_ALTCHUNK:
                 target = self.pkg.target(self.part, child.get(f"{{{R}}}id"))
                 for text in altchunk.chunk_texts(self.pkg, target):
-                    out.append(Paragraph(text=text, origin=Origin.ALTCHUNK,
-                                         page_break_before=self._take_break()))
+                    out.append(
+                        Paragraph(
+                            text=text, origin=Origin.ALTCHUNK, page_break_before=self._take_break()
+                        )
+                    )
 
     def _take_break(self) -> bool:
         brk, self.pending_break = self.pending_break, False
@@ -220,8 +254,9 @@ class Walker:
 
     # ---- paragraphs ---------------------------------------------------------------------
 
-    def paragraph(self, p: etree._Element, origin: Origin,
-                  toc: bool) -> tuple[Paragraph, list[Figure]] | None:
+    def paragraph(
+        self, p: etree._Element, origin: Origin, toc: bool
+    ) -> tuple[Paragraph, list[Figure]] | None:
         """One w:p, or None when the whole paragraph is a tracked deletion."""
         ppr = p.find(W_PPR)
         style_id: str | None = None
@@ -263,8 +298,9 @@ class Walker:
                     section_break = typ is None or typ.get(W_VAL) != "continuous"
         style = self.styles.get(style_id or self.styles.default_paragraph)
         st = _Para(style=style, toc=toc or is_toc_name(style.name) or self._in_toc_field())
-        st.break_here = self._take_break() or bool(pbb if pbb is not None
-                                                   else style.page_break_before)
+        st.break_here = self._take_break() or bool(
+            pbb if pbb is not None else style.page_break_before
+        )
         self._inline(p, st)
         text = "".join(st.parts)
         if mark_deleted and not text.strip() and not st.figures:
@@ -296,15 +332,19 @@ class Walker:
         )
         return para, st.figures
 
-    def _number(self, style_id: str | None, style: StyleProps, num_id: str | None,
-                ilvl: int | None) -> tuple[str | None, int | None]:
+    def _number(
+        self, style_id: str | None, style: StyleProps, num_id: str | None, ilvl: int | None
+    ) -> tuple[str | None, int | None]:
         if num_id == "__style__":
             num_id = style.num_id
         if num_id is None:
             num_id = style.num_id
             if num_id is not None and ilvl is None:
-                ilvl = style.ilvl if style.ilvl is not None else self.numbering.level_for_style(
-                    num_id, style_id)
+                ilvl = (
+                    style.ilvl
+                    if style.ilvl is not None
+                    else self.numbering.level_for_style(num_id, style_id)
+                )
         if num_id is None or num_id == "0" or not self.numbering.knows(num_id):
             return None, None
         level = ilvl if ilvl is not None else (style.ilvl or 0)
@@ -318,8 +358,9 @@ class Walker:
             if tag == W_R:
                 self._run(child, st)
             elif tag in _INLINE_CONTAINERS:
-                if tag == W_FLDSIMPLE and (child.get(_T_INSTR) or "").strip().upper(
-                ).startswith("TOC"):
+                if tag == W_FLDSIMPLE and (child.get(_T_INSTR) or "").strip().upper().startswith(
+                    "TOC"
+                ):
                     st.toc = True
                 self._inline(child, st)
             elif tag == W_SDT:
@@ -465,9 +506,14 @@ class Walker:
         elif uri.endswith("/diagram"):
             rel_ids = next(el.iter(f"{{{DGM}}}relIds"), None)
             texts = diagrams.node_texts(self.pkg, self.part, rel_ids)
-            st.figures.append(Figure(
-                FigureKind.DIAGRAM, description,
-                tuple(Paragraph(text=t) for t in texts), counts_as_text=False))
+            st.figures.append(
+                Figure(
+                    FigureKind.DIAGRAM,
+                    description,
+                    tuple(Paragraph(text=t) for t in texts),
+                    counts_as_text=False,
+                )
+            )
         elif el.tag == W_DRAWING and not uri:
             return  # an empty w:drawing holds nothing to report
         else:

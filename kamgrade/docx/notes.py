@@ -17,17 +17,17 @@ _SEPARATOR_TYPES = {"separator", "continuationSeparator", "continuationNotice"}
 
 
 def _text(walker: Walker, el: etree._Element) -> str:
-    return "\n".join(
-        p.text for b in walker.blocks(el) for p in block_paragraphs(b)
-    )
+    return "\n".join(p.text for b in walker.blocks(el) for p in block_paragraphs(b))
 
 
 def read_notes(pkg: Package, styles: Styles) -> list[Note]:
     """Footnotes, endnotes and comments of the main part, in that order."""
     out: list[Note] = []
-    for rel_type, kind, tag in (("footnotes", "footnote", "footnote"),
-                                ("endnotes", "endnote", "endnote"),
-                                ("comments", "comment", "comment")):
+    for rel_type, kind, tag in (
+        ("footnotes", "footnote", "footnote"),
+        ("endnotes", "endnote", "endnote"),
+        ("comments", "comment", "comment"),
+    ):
         for part in pkg.targets(pkg.main_part, rel_type):
             walker = Walker(pkg, part, styles, Numbering(None))
             for el in pkg.xml(part).iter(f"{_W}{tag}"):

@@ -31,28 +31,50 @@ WORD_MAIN_MARKERS = ("wordprocessingml", "ms-word")
 # ISO/IEC 29500-1 Strict -> Transitional (Part 1 §A and Part 4); longest first so that
 # ".../drawingml/main" does not shadow ".../drawingml/wordprocessingDrawing".
 _STRICT = [
-    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/customProperties",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
-    (b"http://purl.oclc.org/ooxml/officeDocument/math",
-     b"http://schemas.openxmlformats.org/officeDocument/2006/math"),
-    (b"http://purl.oclc.org/ooxml/wordprocessingml/main",
-     b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"),
-    (b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
-     b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"),
-    (b"http://purl.oclc.org/ooxml/drawingml/picture",
-     b"http://schemas.openxmlformats.org/drawingml/2006/picture"),
-    (b"http://purl.oclc.org/ooxml/drawingml/chart",
-     b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
-    (b"http://purl.oclc.org/ooxml/drawingml/diagram",
-     b"http://schemas.openxmlformats.org/drawingml/2006/diagram"),
-    (b"http://purl.oclc.org/ooxml/drawingml/main",
-     b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/customProperties",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/officeDocument/math",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/math",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/picture",
+        b"http://schemas.openxmlformats.org/drawingml/2006/picture",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/chart",
+        b"http://schemas.openxmlformats.org/drawingml/2006/chart",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/diagram",
+        b"http://schemas.openxmlformats.org/drawingml/2006/diagram",
+    ),
+    (
+        b"http://purl.oclc.org/ooxml/drawingml/main",
+        b"http://schemas.openxmlformats.org/drawingml/2006/main",
+    ),
 ]
 
 
@@ -214,8 +236,11 @@ def open_package(zf: zipfile.ZipFile, limits: ReadLimits) -> Package:
     """
     # Not ZipInfo.is_dir(): it raises IndexError on an empty member name (found by fuzzing).
     names = {i.filename for i in zf.infolist() if i.filename and not i.filename.endswith("/")}
-    ct_root = parse_xml(destrict(read_member(zf, "[Content_Types].xml", limits)),
-                        "[Content_Types].xml") if "[Content_Types].xml" in names else None
+    ct_root = (
+        parse_xml(destrict(read_member(zf, "[Content_Types].xml", limits)), "[Content_Types].xml")
+        if "[Content_Types].xml" in names
+        else None
+    )
     pkg = Package(zf, limits, names, _content_types(names, ct_root), main_part="")
     main = None
     for rel in pkg.rels("").values():
@@ -224,8 +249,9 @@ def open_package(zf: zipfile.ZipFile, limits: ReadLimits) -> Package:
             break
     if main is None or main not in names:
         # Some writers omit or break _rels/.rels; Word itself still opens word/document.xml.
-        candidates = [n for n, ct in pkg.content_types.items()
-                      if ct.endswith(".main+xml") and n in names]
+        candidates = [
+            n for n, ct in pkg.content_types.items() if ct.endswith(".main+xml") and n in names
+        ]
         fallback = "word/document.xml" if "word/document.xml" in names else None
         main = fallback or (candidates[0] if candidates else main)
     if main is None or main not in names:
@@ -243,11 +269,19 @@ def open_package(zf: zipfile.ZipFile, limits: ReadLimits) -> Package:
         )
     ct = pkg.content_type(main)
     lowered = main.lower()
-    if ("spreadsheetml" in ct or "presentationml" in ct or lowered.startswith(("xl/", "ppt/"))
-            or (ct and not any(m in ct for m in WORD_MAIN_MARKERS))):
-        what = ("un libro de Excel" if "spreadsheet" in ct or lowered.startswith("xl/")
-                else "una presentación de PowerPoint" if "presentation" in ct
-                or lowered.startswith("ppt/") else "un paquete de Office que no es de Word")
+    if (
+        "spreadsheetml" in ct
+        or "presentationml" in ct
+        or lowered.startswith(("xl/", "ppt/"))
+        or (ct and not any(m in ct for m in WORD_MAIN_MARKERS))
+    ):
+        what = (
+            "un libro de Excel"
+            if "spreadsheet" in ct or lowered.startswith("xl/")
+            else "una presentación de PowerPoint"
+            if "presentation" in ct or lowered.startswith("ppt/")
+            else "un paquete de Office que no es de Word"
+        )
         raise refuse(
             ErrorCode.NOT_DOCX,
             f"no es un documento de Word: es {what}. Pide al estudiante el reporte en .docx.",

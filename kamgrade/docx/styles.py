@@ -19,8 +19,9 @@ _HEADING_NAME = re.compile(
     r"^\s*(?:heading|t[ií]tulo|encabezado|titre|[üu]berschrift|kop|intestazione)\s*(\d)\s*$",
     re.IGNORECASE,
 )
-_TOC_NAME = re.compile(r"^\s*(?:toc|tdc|contents|índice|indice|verzeichnis)\s*(\d)\s*$",
-                       re.IGNORECASE)
+_TOC_NAME = re.compile(
+    r"^\s*(?:toc|tdc|contents|índice|indice|verzeichnis)\s*(\d)\s*$", re.IGNORECASE
+)
 
 
 _TABLE_STYLE = b'<w:style w:type="table"'
@@ -41,15 +42,15 @@ def slim_styles(data: bytes) -> bytes:
     while (start := data.find(_TABLE_STYLE, pos)) != -1:
         head_end = data.find(b">", start)
         end = data.find(_STYLE_END, start)
-        if head_end == -1 or end == -1 or data[head_end - 1:head_end] == b"/":
+        if head_end == -1 or end == -1 or data[head_end - 1 : head_end] == b"/":
             break
         name = b""
         name_start = data.find(b"<w:name ", head_end, end)
         if name_start != -1:
             name_end = data.find(b"/>", name_start, end)
             if name_end != -1:
-                name = data[name_start:name_end + 2]
-        out += [data[pos:head_end + 1], name, _STYLE_END]
+                name = data[name_start : name_end + 2]
+        out += [data[pos : head_end + 1], name, _STYLE_END]
         pos = end + len(_STYLE_END)
     out.append(data[pos:])
     return b"".join(out)
@@ -167,9 +168,11 @@ class Styles:
             if sid is None:
                 continue
             self._raw.setdefault(sid, style)
-            if style.get(f"{_W}type", "paragraph") == "paragraph" and style.get(
-                f"{_W}default"
-            ) in ("1", "true", "on"):
+            if style.get(f"{_W}type", "paragraph") == "paragraph" and style.get(f"{_W}default") in (
+                "1",
+                "true",
+                "on",
+            ):
                 self.default_paragraph = self.default_paragraph or sid
         dd = root.find(f"{_W}docDefaults")
         if dd is not None:
