@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kamgrade.checks.detectors import Scope, build_index, evaluate, negated_sentences
 from kamgrade.cover import student_from_cover
@@ -33,6 +33,9 @@ from kamgrade.rubric.model import LengthUnit, Rubric, Section
 from kamgrade.scoring import level_for, score_section, total_score
 from kamgrade.sections import LocatedSection, SectionedDoc, locate_sections, section_figures
 from kamgrade.textnorm import count_characters, count_words
+
+if TYPE_CHECKING:
+    from kamgrade.intake import ReadLimits
 
 log = logging.getLogger(__name__)
 EVIDENCE_CHARS = 220
@@ -316,7 +319,7 @@ def error_outcome(
 
 
 def grade_file(
-    path: Path, loaded: LoadedRubric, *, convert_legacy: bool = False, limits: object | None = None
+    path: Path, loaded: LoadedRubric, *, convert_legacy: bool = False, limits: ReadLimits | None = None
 ) -> SubmissionOutcome:
     """Read and grade one submission file; problems become an error outcome, never an exception."""
     from kamgrade.reader import read_submission
@@ -326,7 +329,7 @@ def grade_file(
     extra: dict[str, Any] = {}
     try:
         try:
-            doc = read_submission(path, limits) if limits is not None else read_submission(path)  # type: ignore[arg-type]
+            doc = read_submission(path, limits) if limits is not None else read_submission(path)
         except UnreadableSubmission as e:
             if e.code != ErrorCode.LEGACY_DOC or not convert_legacy:
                 raise
@@ -358,7 +361,7 @@ def grade_file(
         )
 
 
-def _read_converted(path: Path, limits: object | None) -> tuple[DocModel, dict[str, Any]]:
+def _read_converted(path: Path, limits: ReadLimits | None) -> tuple[DocModel, dict[str, Any]]:
     import tempfile
 
     from kamgrade.reader import convert_legacy, read_submission
@@ -373,7 +376,7 @@ def _read_converted(path: Path, limits: object | None) -> tuple[DocModel, dict[s
             )
         doc = (
             read_submission(converted, limits) if limits is not None else read_submission(converted)
-        )  # type: ignore[arg-type]
+        )
     return doc, {
         "converted_from": "legacy_doc",
         "conversion": "soffice --headless --convert-to docx",
