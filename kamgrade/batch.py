@@ -47,7 +47,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from kamgrade.errors import ErrorCode, ExitCode, KamgradeError
-from kamgrade.outcome import RubricRef, SubmissionError, SubmissionOutcome
+from kamgrade.outcome import SubmissionError, SubmissionOutcome
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -347,25 +347,14 @@ def _copy_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, cap: 
 # Results built here (not by the grade function)
 
 
-def rubric_ref(loaded: LoadedRubric) -> RubricRef:
-    """The `rubric` block of every result for `loaded`."""
-    r = loaded.rubric
-    return RubricRef(id=r.id, version=str(r.version), sha256=loaded.sha256, path=str(loaded.path))
-
-
 def error_outcome(
     sub: Submission, loaded: LoadedRubric, code: str, message: str
 ) -> SubmissionOutcome:
     """A status "error" result for `sub`, with the student guessed from its name."""
+    from kamgrade.grading import error_outcome as outcome_for
     from kamgrade.lms import student_from_filename
 
-    return SubmissionOutcome(
-        file=sub.display,
-        student=student_from_filename(sub.display),
-        status="error",
-        rubric=rubric_ref(loaded),
-        error=SubmissionError(str(code), message),
-    )
+    return outcome_for(sub.display, loaded, str(code), message, student_from_filename(sub.display))
 
 
 def _lock_file_message() -> str:
@@ -965,5 +954,4 @@ __all__ = [
     "grade_batch",
     "grade_submissions",
     "resolve_grade_fn",
-    "rubric_ref",
 ]

@@ -22,13 +22,12 @@ from kamgrade.nlp import Sentence, analyse
 from kamgrade.outcome import (
     DocumentStats,
     ElementOutcome,
-    RubricRef,
     SectionOutcome,
     Student,
     SubmissionError,
     SubmissionOutcome,
 )
-from kamgrade.rubric.loader import LoadedRubric
+from kamgrade.rubric.loader import LoadedRubric, rubric_ref
 from kamgrade.rubric.model import LengthUnit, Rubric, Section
 from kamgrade.scoring import level_for, score_section, total_score
 from kamgrade.sections import LocatedSection, SectionedDoc, locate_sections, section_figures
@@ -39,11 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 EVIDENCE_CHARS = 220
-
-
-def rubric_ref(loaded: LoadedRubric) -> RubricRef:
-    r = loaded.rubric
-    return RubricRef(id=r.id, version=r.version, sha256=loaded.sha256, path=str(loaded.path))
 
 
 @lru_cache(maxsize=8)
@@ -319,7 +313,11 @@ def error_outcome(
 
 
 def grade_file(
-    path: Path, loaded: LoadedRubric, *, convert_legacy: bool = False, limits: ReadLimits | None = None
+    path: Path,
+    loaded: LoadedRubric,
+    *,
+    convert_legacy: bool = False,
+    limits: ReadLimits | None = None,
 ) -> SubmissionOutcome:
     """Read and grade one submission file; problems become an error outcome, never an exception."""
     from kamgrade.reader import read_submission

@@ -117,7 +117,7 @@ def fake_grade(
     path: Path, loaded: LoadedRubric, *, convert_legacy: bool = False, limits: object = None
 ) -> SubmissionOutcome:
     """Grade by the file's first bytes: BAD refuses, CRASH/HANG/HOG/RAISE misbehave, else grades."""
-    from kamgrade.batch import rubric_ref
+    from kamgrade.rubric import rubric_ref
 
     head = Path(path).read_bytes()[:16]
     if head.startswith(b"CRASH"):

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from kamgrade import fsutil, report
-from kamgrade.batch import rubric_ref
 from kamgrade.outcome import Student, SubmissionError, SubmissionOutcome
-from kamgrade.rubric import LoadedRubric, load_rubric
+from kamgrade.rubric import LoadedRubric, load_rubric, rubric_ref
 from tests.test_batch import fake_grade, make_files, write_rubric
 
 CONTRACT_KEYS = {
