@@ -131,7 +131,14 @@ def main() -> int:
     figures = {
         "documents": len(files),
         "jobs": JOBS,
-        "mean_words": round(statistics.mean(v.get("words", 0) for v in words.values()), 0) if words else None,
+        "mean_section_words": round(
+            statistics.mean(
+                sum(sec.get("words", 0) for sec in truth.values() if isinstance(sec, dict) and "words" in sec)
+                for truth in words.values()
+            )
+        )
+        if words
+        else None,
         "kamgrade": {
             "docs_per_second": round(rate, 1),
             "docs_per_second_after_startup": round(marginal, 1),
