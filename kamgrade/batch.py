@@ -324,7 +324,7 @@ def _extract_zip(
 
 
 class _CapExceeded(Exception):
-    pass
+    """A zip member grew past its size cap while being extracted."""
 
 
 def _copy_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, cap: int) -> int:
@@ -586,7 +586,7 @@ _READY = "ready"  # a worker's first message: initialised, about to read its fir
 
 # BaseException, so that a grade function's `except Exception` lets it pass.
 class _BudgetExceeded(BaseException):
-    pass
+    """The in-process time budget ran out (raised from the SIGALRM handler)."""
 
 
 def _grade_in_process(

@@ -335,9 +335,6 @@ def _grade(
     ctx.exit(batch.exit_code)
 
 
-try:  # `kamgrade rubric …` lives in its own module; the CLI works without it
-    from kamgrade.cli_rubric import rubric as _rubric_group
+from kamgrade.cli_rubric import rubric as _rubric_group  # noqa: E402  (`kamgrade rubric …`)
 
-    cli.add_command(_rubric_group)
-except ImportError:
-    pass
+cli.add_command(_rubric_group)
