@@ -15,14 +15,12 @@ import pytest
 
 from kamgrade.errors import ExitCode, KamgradeError
 from kamgrade.feedback import (
-    FIXED_DATE,
     TemplateProblem,
     check_templates,
     default_templates_dir,
     escape_markup,
     feedback_basename,
     format_number,
-    markup_to_docx,
     render_feedback,
     trim_quote,
     warm_up,
@@ -37,6 +35,7 @@ from kamgrade.outcome import (
     SubmissionOutcome,
 )
 from kamgrade.rubric.model import Rubric
+from kamgrade.wordfile import FIXED_DATE, markup_to_docx
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -752,3 +751,26 @@ def test_every_shipped_rubric_renders_in_every_format(path: Path) -> None:
             assert spec.title in text
     assert "&lt;marcas&gt; &amp; datos" in html(result)
     assert len(open_docx(result).tables) == 1
+
+
+def test_the_hand_assembled_docx_zip_is_what_zipfile_writes() -> None:
+    """wordfile assembles the package from cached member records; it must stay a valid zip,
+    byte-identical to writing every member with zipfile."""
+    import io
+    import zipfile
+
+    from kamgrade.wordfile import _ZIP_DATE
+
+    data = markup_to_docx("# Título\n\n- uno\n> cita «&»\n| a | b |\n| 1 | 2 |\n", title="T")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        members = [(info.filename, z.read(info.filename)) for info in z.infolist()]
+    again = io.BytesIO()
+    with zipfile.ZipFile(again, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, payload in members:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info._compresslevel = 1  # type: ignore[attr-defined]
+            info.external_attr = 0o600 << 16
+            dst.writestr(info, payload)
+    assert again.getvalue() == data
