@@ -41,7 +41,9 @@ def build(tmp_path: Path) -> Callable[[dict[str, Any]], Built]:
 
 
 @pytest.fixture
-def read(build: Callable[[dict[str, Any]], Built]) -> Callable[[dict[str, Any]], tuple[DocModel, dict[str, Any]]]:
+def read(
+    build: Callable[[dict[str, Any]], Built],
+) -> Callable[[dict[str, Any]], tuple[DocModel, dict[str, Any]]]:
     def _read(spec: dict[str, Any]) -> tuple[DocModel, dict[str, Any]]:
         path, truth = build(spec)
         return read_submission(path), truth

@@ -15,10 +15,36 @@ def paragraphs(*lines: str) -> tuple[Paragraph, ...]:
 @pytest.mark.parametrize(
     ("lines", "name", "sid"),
     [
-        (("Universidad Tecmilenio", "Ventas", "Alumna: Ana López Ruiz", "Matrícula: AL02934817"), "Ana López Ruiz", "AL02934817"),
-        (("UNIVERSIDAD TECMILENIO", "Elaboró: Andrea Sofía Montemayor Cantú", "Matrícula: AL03277160"), "Andrea Sofía Montemayor Cantú", "AL03277160"),
-        (("Universidad Tecmilenio", "Actividad 3", "Cuentas clave", "Ricardo Emmanuel Villalobos Nava", "AL03311468"), "Ricardo Emmanuel Villalobos Nava", "AL03311468"),
-        (("Ventas", "María de la Luz Garza Treviño", "Matricula AL01234567"), "María de la Luz Garza Treviño", "AL01234567"),
+        (
+            ("Universidad Tecmilenio", "Ventas", "Alumna: Ana López Ruiz", "Matrícula: AL02934817"),
+            "Ana López Ruiz",
+            "AL02934817",
+        ),
+        (
+            (
+                "UNIVERSIDAD TECMILENIO",
+                "Elaboró: Andrea Sofía Montemayor Cantú",
+                "Matrícula: AL03277160",
+            ),
+            "Andrea Sofía Montemayor Cantú",
+            "AL03277160",
+        ),
+        (
+            (
+                "Universidad Tecmilenio",
+                "Actividad 3",
+                "Cuentas clave",
+                "Ricardo Emmanuel Villalobos Nava",
+                "AL03311468",
+            ),
+            "Ricardo Emmanuel Villalobos Nava",
+            "AL03311468",
+        ),
+        (
+            ("Ventas", "María de la Luz Garza Treviño", "Matricula AL01234567"),
+            "María de la Luz Garza Treviño",
+            "AL01234567",
+        ),
         (("Nombre del alumno: Juan Pérez", "Profesor: Mtro. Carlos Rivera"), "Juan Pérez", None),
     ],
 )
@@ -30,10 +56,22 @@ def test_cover_lines(lines, name, sid):
 
 def test_a_cover_laid_out_as_a_table():
     cell = lambda t: Cell(paragraphs=(Paragraph(text=t),))  # noqa: E731
-    table = Table(rows=((cell("Nombre"), cell("Matrícula")), (cell("Luisa Rocha Camacho"), cell("AL03412086"))))
+    table = Table(
+        rows=(
+            (cell("Nombre"), cell("Matrícula")),
+            (cell("Luisa Rocha Camacho"), cell("AL03412086")),
+        )
+    )
     student = student_from_cover((table,))
-    assert student is not None and student.id == "AL03412086" and student.name == "Luisa Rocha Camacho"
+    assert (
+        student is not None and student.id == "AL03412086" and student.name == "Luisa Rocha Camacho"
+    )
 
 
 def test_institution_and_teacher_lines_are_not_the_student():
-    assert student_from_cover(paragraphs("Universidad Tecmilenio", "Departamento de Ventas", "Campus Monterrey")) is None
+    assert (
+        student_from_cover(
+            paragraphs("Universidad Tecmilenio", "Departamento de Ventas", "Campus Monterrey")
+        )
+        is None
+    )

@@ -13,7 +13,9 @@ from kamgrade.numbers import find_numbers
 from kamgrade.rubric.model import DEFAULT_NEGATIONS, Detector
 
 
-def scope(*paragraphs: str, blocks: tuple = (), others: dict[str, list[str]] | None = None) -> Scope:
+def scope(
+    *paragraphs: str, blocks: tuple = (), others: dict[str, list[str]] | None = None
+) -> Scope:
     sentences = tuple(analyse(list(paragraphs)))
     negated = frozenset(i for i, s in enumerate(sentences) if is_negated(s, DEFAULT_NEGATIONS))
     return Scope(
@@ -30,7 +32,9 @@ def det(data: dict[str, Any]) -> Detector:
 
 
 def test_phrases_match_accent_folded_and_case_insensitive():
-    m = evaluate(det({"phrases": ["zona geográfica"]}), scope("El equipo se organiza por ZONA GEOGRAFICA."))
+    m = evaluate(
+        det({"phrases": ["zona geográfica"]}), scope("El equipo se organiza por ZONA GEOGRAFICA.")
+    )
     assert m.fired and m.sentences == {0}
 
 
@@ -84,15 +88,26 @@ def test_years_kind_needs_years():
 
 def test_people_counts_distinct_named_interviewees():
     d = det({"people": {"context": ["entrevistar", "vendedor"], "at_least": 2}})
-    two = scope("Entrevisté a Karla Ríos, vendedora de autoservicio.", "Después entrevisté a Jorge Medina, vendedor de mayoreo.")
+    two = scope(
+        "Entrevisté a Karla Ríos, vendedora de autoservicio.",
+        "Después entrevisté a Jorge Medina, vendedor de mayoreo.",
+    )
     one = scope("Entrevisté a un vendedor de la empresa.")
     assert evaluate(d, two).fired
     assert not evaluate(d, one).fired
-    assert evaluate(d, scope("El primer vendedor atiende autoservicios y el segundo vendedor atiende mayoreo.")).fired
+    assert evaluate(
+        d, scope("El primer vendedor atiende autoservicios y el segundo vendedor atiende mayoreo.")
+    ).fired
 
 
 def test_combinators_all_any_not_near():
-    s = scope("La empresa vende lácteos.", "Tiene 12 vendedores.", "Texto sin relación.", "Otra frase.", "El 30 % de las ventas.")
+    s = scope(
+        "La empresa vende lácteos.",
+        "Tiene 12 vendedores.",
+        "Texto sin relación.",
+        "Otra frase.",
+        "El 30 % de las ventas.",
+    )
     has_seller = {"lemmas": ["vendedor"]}
     has_pct = {"number_near": {"words": ["ventas"], "kind": "percent"}}
     assert evaluate(det({"all": [has_seller, has_pct]}), s).fired
@@ -110,7 +125,9 @@ def test_min_matches_requires_distinct_sentences():
 
 
 def test_regex_runs_on_folded_text():
-    assert evaluate(det({"regex": r"\bdireccion comercial\b"}), scope("Depende de la Dirección Comercial.")).fired
+    assert evaluate(
+        det({"regex": r"\bdireccion comercial\b"}), scope("Depende de la Dirección Comercial.")
+    ).fired
 
 
 def test_figure_needs_its_kind_and_context():
@@ -118,19 +135,34 @@ def test_figure_needs_its_kind_and_context():
         Paragraph(text="A continuación el organigrama general de la empresa."),
         Figure(kind=FigureKind.IMAGE, description="Organigrama"),
     )
-    s = Scope(sentences=tuple(analyse([blocks[0].text])), blocks=blocks, negations=tuple(DEFAULT_NEGATIONS))
+    s = Scope(
+        sentences=tuple(analyse([blocks[0].text])),
+        blocks=blocks,
+        negations=tuple(DEFAULT_NEGATIONS),
+    )
     assert evaluate(det({"figure": {"kinds": ["image"], "context": ["organigrama"]}}), s).fired
     assert not evaluate(det({"figure": {"kinds": ["table"], "context": ["organigrama"]}}), s).fired
 
 
 def test_figure_as_indented_list_or_table_counts():
-    items = [Paragraph(text=t, list_level=lvl) for lvl, t in [(0, "Dirección General"), (1, "Dirección Comercial"), (2, "Gerencia KAM")]]
+    items = [
+        Paragraph(text=t, list_level=lvl)
+        for lvl, t in [(0, "Dirección General"), (1, "Dirección Comercial"), (2, "Gerencia KAM")]
+    ]
     s = Scope(sentences=(), blocks=tuple(items), negations=())
     assert evaluate(det({"figure": {"kinds": ["list"], "context": ["direccion general"]}}), s).fired
     cell = lambda t: Cell(paragraphs=(Paragraph(text=t),))  # noqa: E731
-    table = Table(rows=((cell("Dirección General"), cell("1")), (cell("Ventas"), cell("40")), (cell("KAM"), cell("9"))))
+    table = Table(
+        rows=(
+            (cell("Dirección General"), cell("1")),
+            (cell("Ventas"), cell("40")),
+            (cell("KAM"), cell("9")),
+        )
+    )
     s = Scope(sentences=(), blocks=(table,), negations=())
-    assert evaluate(det({"figure": {"kinds": ["table"], "context": ["direccion general"]}}), s).fired
+    assert evaluate(
+        det({"figure": {"kinds": ["table"], "context": ["direccion general"]}}), s
+    ).fired
 
 
 def test_figure_in_a_referenced_annex_counts():
@@ -150,8 +182,13 @@ def test_shared_terms_find_findings_from_earlier_sections_but_not_the_company_na
         "s2": ["Grupo Lala: entrevisté a Karla Ríos, que atiende a Walmart."],
     }
     d = det({"shared_terms": {"sections": ["s1", "s2"], "at_least": 3}})
-    specific = scope("Como dijo Karla, Walmart concentra ventas; los 12 KAM venden el 35 % del total en Grupo Lala.", others=others)
-    generic = scope("Grupo Lala debe capacitar a su equipo y mejorar la comunicación.", others=others)
+    specific = scope(
+        "Como dijo Karla, Walmart concentra ventas; los 12 KAM venden el 35 % del total en Grupo Lala.",
+        others=others,
+    )
+    generic = scope(
+        "Grupo Lala debe capacitar a su equipo y mejorar la comunicación.", others=others
+    )
     assert evaluate(d, specific).fired
     assert not evaluate(d, generic).fired
 

@@ -18,10 +18,32 @@ from tests.fixtures import (
     pasted_prompt_spec,
 )
 
-CONTRACT_KEYS = {"file", "student", "status", "error", "rubric", "total", "warnings", "document", "sections"}
+CONTRACT_KEYS = {
+    "file",
+    "student",
+    "status",
+    "error",
+    "rubric",
+    "total",
+    "warnings",
+    "document",
+    "sections",
+}
 SECTION_KEYS = {
-    "id", "title", "found", "heading", "confidence", "words", "characters", "prompt_words",
-    "cuartillas", "min_cuartillas", "length_ok", "score", "weight", "elements",
+    "id",
+    "title",
+    "found",
+    "heading",
+    "confidence",
+    "words",
+    "characters",
+    "prompt_words",
+    "cuartillas",
+    "min_cuartillas",
+    "length_ok",
+    "score",
+    "weight",
+    "elements",
 }
 ELEMENT_KEYS = {"id", "met", "points", "max_points", "evidence"}
 
@@ -37,7 +59,9 @@ def element(outcome, eid):
 def test_every_element_of_section_one_is_met_with_the_sentence_as_evidence(grade):
     outcome, _ = grade(heading_form_spec("word-styles"))
     s1 = section(outcome, "s1")
-    assert all(e.met for e in s1.elements), [(e.id, e.explanation) for e in s1.elements if not e.met]
+    assert all(e.met for e in s1.elements), [
+        (e.id, e.explanation) for e in s1.elements if not e.met
+    ]
     assert any("12 vendedores" in ev for ev in element(outcome, "s1.vendedores").evidence)
     assert any("35 %" in ev for ev in element(outcome, "s1.porcentaje_ventas").evidence)
 
@@ -59,7 +83,9 @@ def test_result_follows_the_contract(grade):
 def test_total_is_the_weighted_sum_of_section_scores(grade, kam: LoadedRubric):
     outcome, _ = grade(heading_form_spec("caps-bold"))
     weights = {s.id: s.weight for s in kam.rubric.sections}
-    assert outcome.total == pytest.approx(sum(weights[s.id] * s.score for s in outcome.sections) / 100)
+    assert outcome.total == pytest.approx(
+        sum(weights[s.id] * s.score for s in outcome.sections) / 100
+    )
     assert 0 <= outcome.total <= 100
 
 
@@ -96,7 +122,9 @@ def test_pasted_prompt_is_reported_and_does_not_count_toward_length(grade):
 
 def test_a_mention_without_substance_does_not_satisfy_the_org_chart(grade):
     s3 = [
-        {"p": "No fue posible obtener el organigrama de la empresa porque es información confidencial."},
+        {
+            "p": "No fue posible obtener el organigrama de la empresa porque es información confidencial."
+        },
         *kam_body("s3"),
     ]
     outcome, _ = grade(kam_report_spec("word-styles", section_blocks={"s3": s3}))
@@ -125,18 +153,27 @@ def test_vague_quantities_are_not_figures(grade):
     s2 = [
         {"p": "Entrevisté por separado a Karla Ríos y a Jorge Medina, vendedores de la empresa."},
         {"p": "Cada uno atiende varias cuentas clave y tiene muchos contactos en cada cliente."},
-        {"p": "Llevan muchos años con sus clientes, que representan un porcentaje importante de sus ventas."},
+        {
+            "p": "Llevan muchos años con sus clientes, que representan un porcentaje importante de sus ventas."
+        },
     ]
     outcome, _ = grade(kam_report_spec("word-styles", section_blocks={"s2": s2}))
     assert element(outcome, "s2.dos_entrevistas").met
-    for eid in ("s2.cuentas_por_vendedor", "s2.contactos", "s2.antiguedad", "s2.porcentaje_por_cliente"):
+    for eid in (
+        "s2.cuentas_por_vendedor",
+        "s2.contactos",
+        "s2.antiguedad",
+        "s2.porcentaje_por_cliente",
+    ):
         assert not element(outcome, eid).met, eid
 
 
 def test_patterns_need_two_interviews(grade):
     s2 = [
         {"p": "Hablé con el gerente sobre el equipo."},
-        {"p": "Los vendedores coinciden en visitar a sus clientes cada semana; es un patrón común."},
+        {
+            "p": "Los vendedores coinciden en visitar a sus clientes cada semana; es un patrón común."
+        },
     ]
     outcome, _ = grade(kam_report_spec("word-styles", section_blocks={"s2": s2}))
     patterns = element(outcome, "s2.patrones")
@@ -170,7 +207,9 @@ def test_an_empty_document_is_graded_with_a_warning(kam: LoadedRubric):
     assert any("vacío" in w for w in outcome.warnings)
 
 
-@pytest.mark.parametrize(("measured", "minimum", "expected"), [(0.5, 1, 0.5), (1.2, 1, 1.0), (0, 2, 0.0)])
+@pytest.mark.parametrize(
+    ("measured", "minimum", "expected"), [(0.5, 1, 0.5), (1.2, 1, 1.0), (0, 2, 0.0)]
+)
 def test_proportional_length_factor(kam: LoadedRubric, measured, minimum, expected):
     assert length_factor(kam.rubric.scoring, measured, minimum) == pytest.approx(expected)
 

@@ -23,7 +23,9 @@ from tests.fixtures import (
 
 
 @pytest.mark.parametrize("form", ALL_HEADING_FORMS)
-def test_every_heading_form_finds_all_four_sections_with_exact_word_counts(form, read, kam: LoadedRubric):
+def test_every_heading_form_finds_all_four_sections_with_exact_word_counts(
+    form, read, kam: LoadedRubric
+):
     doc, truth = read(heading_form_spec(form))
     sectioned = locate_sections(doc, kam.rubric)
     for sid in SECTION_IDS:
@@ -59,11 +61,15 @@ def test_a_missing_section_is_reported_not_invented(read, kam: LoadedRubric):
     assert "similitud" in sectioned.section("s3").reason
 
 
-def test_subheading_reusing_another_sections_title_stays_inside_its_section(read, kam: LoadedRubric):
+def test_subheading_reusing_another_sections_title_stays_inside_its_section(
+    read, kam: LoadedRubric
+):
     s3 = [
         *kam_body("s3"),
         {"subheading": "Relaciones con clientes externos"},
-        {"p": "Con los clientes externos el departamento mantiene reuniones trimestrales de planeación."},
+        {
+            "p": "Con los clientes externos el departamento mantiene reuniones trimestrales de planeación."
+        },
         {"subheading": "Propuesta de estructura"},
         {"p": "La estructura propuesta tiene un gerente y seis KAM."},
     ]
@@ -87,7 +93,9 @@ def test_cover_page_title_is_not_taken_for_section_one(read, kam: LoadedRubric):
     doc, _ = read(cover_spec())
     sectioned = locate_sections(doc, kam.rubric)
     assert sectioned.cover_end > 0
-    cover_text = " ".join(p.text for p in doc.blocks[: sectioned.cover_end] if isinstance(p, Paragraph))
+    cover_text = " ".join(
+        p.text for p in doc.blocks[: sectioned.cover_end] if isinstance(p, Paragraph)
+    )
     assert "Cuentas clave" in cover_text  # the activity title on the cover is not section 1
     assert sectioned.section("s1").heading_block >= sectioned.cover_end
 
@@ -102,7 +110,12 @@ def test_introduction_and_conclusions_belong_to_no_section(read, kam: LoadedRubr
 
 def test_typos_and_missing_accents_in_headings_still_match(read, kam: LoadedRubric):
     spec = kam_report_spec("bold")
-    titles = {"s1": "Cuentas calve", "s2": "Relacion con los clientes", "s3": "Relaciones en el depto. de cuentas", "s4": "Propuesta de Mejora para la empresa"}
+    titles = {
+        "s1": "Cuentas calve",
+        "s2": "Relacion con los clientes",
+        "s3": "Relaciones en el depto. de cuentas",
+        "s4": "Propuesta de Mejora para la empresa",
+    }
     for block in spec["blocks"]:
         if "section" in block:
             block["title"] = titles[block["section"]]
@@ -132,7 +145,71 @@ def test_similarity_folds_case_and_accents():
 
 
 def test_a_document_with_no_matching_headings_finds_nothing(kam: LoadedRubric):
-    doc = DocModel(blocks=tuple(Paragraph(text=t) for t in ["Mi ensayo", "Texto " * 50, "Otra parte", "Más texto " * 40]))
+    doc = DocModel(
+        blocks=tuple(
+            Paragraph(text=t) for t in ["Mi ensayo", "Texto " * 50, "Otra parte", "Más texto " * 40]
+        )
+    )
     sectioned = locate_sections(doc, kam.rubric)
     assert not any(s.found for s in sectioned.sections)
     assert count_words("Texto " * 50) == 50
+
+
+def test_a_typed_table_of_contents_without_a_title_is_not_taken_for_the_sections(
+    read, kam: LoadedRubric
+):
+    spec = kam_report_spec("bold")
+    toc = [
+        {"p": f"{n}. {t}"}
+        for n, t in enumerate(
+            [
+                "Cuentas clave",
+                "Relaciones con clientes",
+                "Relaciones en el departamento",
+                "Propuesta de mejora",
+            ],
+            1,
+        )
+    ]
+    spec["blocks"] = [*toc, {"page_break": True}, *spec["blocks"]]
+    doc, truth = read(spec)
+    sectioned = locate_sections(doc, kam.rubric)
+    for sid in SECTION_IDS:
+        assert (
+            measure_blocks(sectioned.section(sid).body, kam.rubric).words == truth[sid]["words"]
+        ), sid
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["caps-bold", "bold", "plain-colon", "table-banner", "numbered-auto", "roman", "seccion"],
+)
+def test_subheadings_that_look_like_other_sections_stay_put_in_every_form(
+    form, read, kam: LoadedRubric
+):
+    s3 = [
+        *kam_body("s3"),
+        {"subheading": "Relaciones con clientes externos"},
+        {"p": "Con los clientes externos y los proveedores hay juntas trimestrales."},
+        {"subheading": "Propuesta de estructura"},
+        {"p": "La estructura propuesta tiene un gerente y seis KAM."},
+    ]
+    doc, truth = read(kam_report_spec(form, section_blocks={"s3": s3}))
+    sectioned = locate_sections(doc, kam.rubric)
+    for sid in SECTION_IDS:
+        assert (
+            measure_blocks(sectioned.section(sid).body, kam.rubric).words == truth[sid]["words"]
+        ), sid
+
+
+def test_the_prompts_questions_as_subheadings_do_not_start_sections(read, kam: LoadedRubric):
+    s1 = [
+        {"subheading": "¿Cómo se organiza el departamento de cuentas clave?"},
+        *kam_body("s1"),
+        {"subheading": "¿Cuántos clientes tiene cada KAM?"},
+        {"p": "Cada KAM tiene 6 clientes."},
+    ]
+    doc, truth = read(kam_report_spec("word-styles", section_blocks={"s1": s1}))
+    sectioned = locate_sections(doc, kam.rubric)
+    assert sectioned.section("s1").heading == "1. Cuentas clave"
+    assert measure_blocks(sectioned.section("s1").body, kam.rubric).words == truth["s1"]["words"]
