@@ -21,20 +21,10 @@ from click.testing import CliRunner
 
 import kamgrade.batch
 from kamgrade.cli import cli
+from tests.contract import CONTRACT_KEYS
 from tests.test_batch import TINY_RUBRIC, fake_grade, make_files, write_rubric
 
 REPO = Path(__file__).resolve().parents[1]
-CONTRACT_KEYS = {
-    "file",
-    "student",
-    "status",
-    "error",
-    "rubric",
-    "total",
-    "warnings",
-    "document",
-    "sections",
-}
 
 
 @pytest.fixture

@@ -14,24 +14,8 @@ import pytest
 from kamgrade import fsutil, report
 from kamgrade.outcome import Student, SubmissionError, SubmissionOutcome
 from kamgrade.rubric import LoadedRubric, load_rubric, rubric_ref
+from tests.contract import CONTRACT_KEYS, ELEMENT_KEYS, SECTION_KEYS
 from tests.test_batch import fake_grade, make_files, write_rubric
-
-CONTRACT_KEYS = {
-    "file",
-    "student",
-    "status",
-    "error",
-    "rubric",
-    "total",
-    "warnings",
-    "document",
-    "sections",
-}
-SECTION_KEYS = {
-    "id", "title", "found", "heading", "confidence", "words", "characters", "prompt_words",
-    "cuartillas", "min_cuartillas", "length_ok", "score", "weight", "elements",
-}  # fmt: skip
-ELEMENT_KEYS = {"id", "met", "points", "max_points", "evidence"}
 
 
 @pytest.fixture

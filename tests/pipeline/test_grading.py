@@ -8,6 +8,7 @@ from kamgrade.grading import grade_document
 from kamgrade.model import DocModel, Figure, FigureKind
 from kamgrade.rubric import LoadedRubric
 from kamgrade.scoring import length_factor, score_section
+from tests.contract import CONTRACT_KEYS, ELEMENT_KEYS, SECTION_KEYS
 from tests.fixtures import (
     cover_spec,
     heading_form_spec,
@@ -17,35 +18,6 @@ from tests.fixtures import (
     missing_section_spec,
     pasted_prompt_spec,
 )
-
-CONTRACT_KEYS = {
-    "file",
-    "student",
-    "status",
-    "error",
-    "rubric",
-    "total",
-    "warnings",
-    "document",
-    "sections",
-}
-SECTION_KEYS = {
-    "id",
-    "title",
-    "found",
-    "heading",
-    "confidence",
-    "words",
-    "characters",
-    "prompt_words",
-    "cuartillas",
-    "min_cuartillas",
-    "length_ok",
-    "score",
-    "weight",
-    "elements",
-}
-ELEMENT_KEYS = {"id", "met", "points", "max_points", "evidence"}
 
 
 def section(outcome, sid):
