@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kamgrade.checks.detectors import Scope, evaluate, is_negated
-from kamgrade.model import Figure, FigureKind, Paragraph, Table, Cell
+from kamgrade.model import Cell, Figure, FigureKind, Paragraph, Table
 from kamgrade.nlp import analyse
 from kamgrade.numbers import find_numbers
 from kamgrade.rubric.model import DEFAULT_NEGATIONS, Detector

@@ -194,3 +194,43 @@ def test_development_points_reward_length_beyond_the_minimum_only_with_content(k
     assert full.score == pytest.approx(100)
     assert at_min.score == pytest.approx(90)
     assert padded.score == pytest.approx(50)  # 45 content + 5 development: padding earns half
+
+
+def test_listing_the_prompts_options_without_choosing_one_is_not_an_organisation(grade):
+    hedged = [
+        {
+            "p": "El departamento se organiza de diferentes maneras, ya que puede ser por línea de producto, por cliente o por zona geográfica."
+        },
+        {"p": "Tiene 12 vendedores."},
+    ]
+    stated = [
+        {"p": "El departamento se organiza por cliente, según el tamaño de cada cadena."},
+        {"p": "Tiene 12 vendedores."},
+    ]
+    hedged_outcome, _ = grade(kam_report_spec("word-styles", section_blocks={"s1": hedged}))
+    stated_outcome, _ = grade(
+        kam_report_spec("word-styles", file="b.docx", section_blocks={"s1": stated})
+    )
+    assert not element(hedged_outcome, "s1.organizacion").met
+    assert element(stated_outcome, "s1.organizacion").met
+
+
+def test_a_routine_must_say_how_often(grade):
+    vague = [
+        *kam_body("s2")[:1],
+        {
+            "p": "Su rutina es visitar a los clientes de manera periódica. Les llama para dar seguimiento."
+        },
+    ]
+    concrete = [
+        *kam_body("s2")[:1],
+        {
+            "p": "Su rutina es visitar a cada cliente una vez por semana. Los lunes le llama para dar seguimiento."
+        },
+    ]
+    vague_outcome, _ = grade(kam_report_spec("word-styles", section_blocks={"s2": vague}))
+    concrete_outcome, _ = grade(
+        kam_report_spec("word-styles", file="c.docx", section_blocks={"s2": concrete})
+    )
+    assert not element(vague_outcome, "s2.rutina").met
+    assert element(concrete_outcome, "s2.rutina").met

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kamgrade.measure import measure_blocks
 from kamgrade.model import DocModel, Paragraph
 from kamgrade.rubric import LoadedRubric
 from kamgrade.sections import locate_sections, similarity, strip_number
 from kamgrade.textnorm import count_words
-from kamgrade.measure import measure_blocks
 from tests.fixtures import (
     ALL_HEADING_FORMS,
     SECTION_IDS,
