@@ -15,8 +15,9 @@ from typing import Any
 
 import click
 
+from kamgrade.errors import ExitCode  # a small enum: cheap to import
+
 DEFAULT_OUT = "kamgrade_resultados"
-EXIT_OK, EXIT_SOME_UNREADABLE, EXIT_USAGE, EXIT_BAD_RUBRIC, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -60,17 +61,17 @@ def _load_rubric_or_exit(ctx: click.Context, rubric_path: Path | None) -> Any:
             render = getattr(problem, "render", None)
             click.echo(f"  {render() if callable(render) else problem}", err=True)
         click.echo("Corrige la rúbrica y vuelve a ejecutar kamgrade.", err=True)
-        ctx.exit(EXIT_BAD_RUBRIC)
+        ctx.exit(ExitCode.BAD_RUBRIC)
     except FileNotFoundError:
         click.echo(f"No se encontró la rúbrica {path}; indica una con --rubric ARCHIVO.", err=True)
-        ctx.exit(EXIT_BAD_RUBRIC)
+        ctx.exit(ExitCode.BAD_RUBRIC)
     except (OSError, UnicodeDecodeError, ValueError) as e:
         click.echo(f"No se pudo leer la rúbrica {path}: {e}", err=True)
-        ctx.exit(EXIT_BAD_RUBRIC)
+        ctx.exit(ExitCode.BAD_RUBRIC)
     except Exception as e:  # ruamel.yaml parser/scanner errors
         if type(e).__module__.startswith("ruamel"):
             click.echo(f"La rúbrica {path} no es YAML válido:\n{e}", err=True)
-            ctx.exit(EXIT_BAD_RUBRIC)
+            ctx.exit(ExitCode.BAD_RUBRIC)
         raise
 
 
@@ -172,7 +173,7 @@ def grade(
                    memory_limit, convert_legacy, templates_dir, quiet)  # fmt: skip
     except KeyboardInterrupt:
         click.echo("\nInterrumpido (Ctrl-C).", err=True)
-        ctx.exit(EXIT_INTERRUPTED)
+        ctx.exit(ExitCode.INTERRUPTED)
     finally:
         nlp.cancel_prefetch()
 
@@ -293,7 +294,7 @@ def _grade(
             f"{where}; vuelve a ejecutar para calificar el resto.",
             err=True,
         )
-        ctx.exit(EXIT_INTERRUPTED)
+        ctx.exit(ExitCode.INTERRUPTED)
 
     if feedback_errors:
         click.echo(
