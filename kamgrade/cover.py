@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from kamgrade.model import Block, Paragraph, Table, block_paragraphs
+from kamgrade.model import Block, Table, block_paragraphs
 from kamgrade.outcome import Student
 from kamgrade.textnorm import fold
 
@@ -117,7 +117,3 @@ def _looks_like_name(line: str) -> bool:
     if any(w in folded for w in _NOT_NAME):
         return False
     return bool(_NAME_SHAPE.match(line.strip())) and 2 <= len(line.split()) <= 7
-
-
-def is_cover_paragraph(block: Block) -> bool:
-    return isinstance(block, Paragraph) and len(block.text.split()) <= 15

@@ -50,14 +50,6 @@ class Sentence:
     folded_text: str = ""  # the sentence as written, lower-case and accent-folded (regexes)
     lower: tuple[str, ...] = ()  # lower-case surface tokens, accents kept (lexicon look-ups)
 
-    @property
-    def folded(self) -> str:
-        return " ".join(self.tokens)
-
-    @property
-    def lemma_text(self) -> str:
-        return " ".join(self.lemmas)
-
 
 @lru_cache(maxsize=1)
 def _pipeline() -> Language:

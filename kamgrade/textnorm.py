@@ -8,15 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from functools import lru_cache
 
-_RUN = re.compile(r"\S+")
 _ALNUM = re.compile(r"[^\W_]")
-# Word puts these in text where a run of white space is meant.
-_ODD_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " "})
-
-
 _LATIN = str.maketrans(
     "áéíóúüñàèìòùâêîôûäëïöçÁÉÍÓÚÜÑÀÈÌÒÙÂÊÎÔÛÄËÏÖÇ",
     "aeiouunaeiouaeiouaeiocAEIOUUNAEIOUAEIOUAEIOC",
@@ -53,11 +47,6 @@ def fold_token(token: str) -> str:
     return fold(token)
 
 
-def words(text: str) -> list[str]:
-    """The words of `text` by kamgrade's definition."""
-    return [m.group() for m in _RUN.finditer(text) if _ALNUM.search(m.group())]
-
-
 @lru_cache(maxsize=65_536)
 def count_words(text: str) -> int:
     # str.split() and the regex \S agree on what white space is (both follow str.isspace).
@@ -67,12 +56,3 @@ def count_words(text: str) -> int:
 def count_characters(text: str) -> int:
     """Characters with spaces, as Word's "Caracteres (con espacios)": line breaks not counted."""
     return len(text.replace("\r", "").replace("\n", ""))
-
-
-def count_words_in(texts: Iterable[str]) -> int:
-    return sum(count_words(t) for t in texts)
-
-
-def clean_spaces(text: str) -> str:
-    """Non-breaking and other odd spaces become plain spaces; runs of spaces collapse."""
-    return re.sub(r" {2,}", " ", text.translate(_ODD_SPACES)).strip()
