@@ -1,4 +1,4 @@
-from kamgrade.cli import cli
+from kamgrade.cli import main
 
 if __name__ == "__main__":
-    cli()
+    main()
