@@ -198,7 +198,6 @@ def resolve_grade_fn() -> GradeFn:
 
 def _warm_up() -> None:
     """Load heavy libraries once (before forking, and again harmlessly in each worker)."""
-    # nlp last: its simplemma dictionary may still be arriving from kamgrade.nlp.prefetch_lexicon.
     for module in ("kamgrade.grading", "kamgrade.reader", "kamgrade.feedback", "kamgrade.nlp"):
         try:
             mod = __import__(module, fromlist=["_"])

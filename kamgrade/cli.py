@@ -162,11 +162,6 @@ def grade(
     Código de salida: 0 todo calificado; 1 algún archivo no se pudo leer (se listan con el
     motivo); 2 error de uso; 3 rúbrica con problemas; 130 interrumpido con Ctrl-C.
     """
-    from kamgrade import nlp
-
-    # simplemma's dictionary decodes in a helper process while this one reads the rubric and
-    # loads spaCy (see kamgrade.nlp.prefetch_lexicon): start-up ~0.5 s shorter.
-    nlp.prefetch_lexicon()
     try:
         with _stop_signals_interrupt():
             _grade(ctx, paths, rubric_path, out_dir, jobs, as_json, time_budget, max_size,
@@ -174,8 +169,6 @@ def grade(
     except KeyboardInterrupt:
         click.echo("\nInterrumpido (Ctrl-C).", err=True)
         ctx.exit(ExitCode.INTERRUPTED)
-    finally:
-        nlp.cancel_prefetch()
 
 
 @contextlib.contextmanager

@@ -10,27 +10,24 @@ is downloaded at run time: both libraries carry their data.
 from __future__ import annotations
 
 import contextlib
-import marshal
+import logging
 import os
 import re
-import select
-import signal
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kamgrade.textnorm import fold, fold_token
 
-try:
-    import fcntl
-except ImportError:  # not on POSIX
-    fcntl = None  # type: ignore[assignment]
-
 if TYPE_CHECKING:
+    from simplemma.strategies.dictionaries import DictionaryFactory
     from spacy.language import Language
+
+log = logging.getLogger(__name__)
 
 _WORDLIKE = re.compile(r"[^\W_]", re.UNICODE)
 
@@ -71,170 +68,101 @@ def is_known(word: str) -> bool:
     return _simplemma()[1](word)
 
 
-# --- simplemma's Spanish dictionary, decoded in a helper process ------------------------------
+# --- simplemma's Spanish dictionary, as a memory-mapped trie ----------------------------------
 #
-# simplemma decodes its front-coded Spanish dictionary (824,000 entries) in pure Python on the
-# first look-up: ~0.7 s of one core before the first lemma. `prefetch_lexicon()` forks a helper
-# that decodes it while this process goes on importing spaCy and reading the rubric. The helper
-# hands the dict over with `marshal` (~0.2 s to load, done by each batch worker at the same
-# time, or by this process when it grades itself); the look-ups then run through simplemma's own
-# `Lemmatizer`/`DefaultStrategy` with a dictionary factory serving that dict, so lemmas are
-# exactly those of `simplemma.lemmatize(word, lang="es")`. Nothing is written to disk; without
-# fork, or if anything goes wrong, simplemma loads its dictionary itself as before.
+# simplemma ships its Spanish dictionary (824,000 entries) front-coded and lzma-compressed; its
+# default factory decodes it into a dict in pure Python on the first look-up: ~1 s of one core
+# in every process that lemmatises. simplemma's own `TrieDictionaryFactory` serves the same
+# entries from a 4 MB MARISA trie instead, which loads in under a millisecond and is shared by
+# all processes through the page cache. kamgrade builds that trie once per machine (~2 s, from
+# the installed simplemma data: nothing is downloaded) into its cache folder, atomically, so
+# parallel workers never see half a file. Where the folder cannot be written, simplemma's
+# default dictionary is used, exactly as before.
 
-_prefetch: tuple[int, int, int] | None = None  # (owner pid, helper pid, read end of its pipe)
-_PREFETCH_TIMEOUT = 30.0  # seconds; past it simplemma loads its dictionary here as usual
-# The helper's dictionary, marshalled, once received: forked workers inherit it and each loads
-# it (in parallel, ~0.2 s) instead of the parent loading it alone before forking them.
-_prefetched_blob: bytes | None = None
+LEXICON_LANG = "es"
+CACHE_ENV = "KAMGRADE_CACHE_DIR"  # overrides the per-user cache folder
 
 
-def prefetch_lexicon() -> None:
-    """Start decoding simplemma's Spanish dictionary in a helper process (see above)."""
-    global _prefetch
-    if _prefetch is not None or _simplemma.cache_info().currsize or not hasattr(os, "fork"):
-        return
+def lexicon_cache_dir() -> Path:
+    """Folder of kamgrade's derived data (`$KAMGRADE_CACHE_DIR`, else the user cache folder)."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("kamgrade", appauthor=False))
+
+
+def _lexicon_path() -> Path:
+    from importlib.metadata import version
+
+    tag = f"simplemma-{version('simplemma')}-marisa-{version('marisa-trie')}"
+    return lexicon_cache_dir() / tag / f"{LEXICON_LANG}.dic"
+
+
+def build_lexicon(path: Path) -> Path:
+    """Write simplemma's Spanish dictionary as a MARISA trie at `path` (atomically)."""
+    from marisa_trie import HUGE_CACHE, BytesTrie
+    from simplemma.strategies.dictionaries.dictionary_factory import (
+        _load_dictionary_from_disk,
+    )
+
+    raw = _load_dictionary_from_disk(LEXICON_LANG)
+    # What simplemma's TrieDictionaryFactory._build_trie does, saved under a temporary name.
+    trie = BytesTrie(((k.decode(), v) for k, v in raw.items()), cache_size=HUGE_CACHE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
     try:
-        from simplemma.strategies.dictionaries import dictionary_factory
-
-        load = dictionary_factory._load_dictionary_from_disk
-        read_fd, write_fd = os.pipe()
-    except (ImportError, AttributeError, OSError):
-        return
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(read_fd)
-        os.close(write_fd)
-        return
-    if pid == 0:  # the helper: decode, send, and leave without running any of the parent's code
-        try:
-            os.close(read_fd)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides about Ctrl-C
-            data = memoryview(marshal.dumps(load("es")))
-            while data:
-                data = data[os.write(write_fd, data) :]
-        except BaseException:  # noqa: BLE001 - anything: the parent falls back to simplemma
-            pass
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    with contextlib.suppress(OSError, AttributeError):
-        fcntl.fcntl(read_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-    _prefetch = (os.getpid(), pid, read_fd)
-
-
-def cancel_prefetch() -> None:
-    """Stop a helper whose dictionary was not needed (nothing was graded)."""
-    global _prefetch
-    if _prefetch is None:
-        return
-    owner, pid, fd = _prefetch
-    _prefetch = None
-    if owner != os.getpid():
-        return
-    with contextlib.suppress(OSError):
-        os.close(fd)
-    with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
-        os.waitpid(pid, 0)
-
-
-def _receive_prefetched() -> None:
-    """Read the helper's marshalled dictionary into `_prefetched_blob` (waiting if needed)."""
-    global _prefetch, _prefetched_blob
-    if _prefetch is None:
-        return
-    owner, pid, fd = _prefetch
-    _prefetch = None
-    if owner != os.getpid():  # a forked child inherited the pipe: it belongs to the parent
-        return
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + _PREFETCH_TIMEOUT  # never hang on a stuck helper
-    try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                chunks = []
-                os.kill(pid, signal.SIGKILL)
-                break
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    except OSError:
-        chunks = []
-    finally:
+        trie.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
         with contextlib.suppress(OSError):
-            os.close(fd)
-        with contextlib.suppress(OSError):
-            os.waitpid(pid, 0)
-    _prefetched_blob = b"".join(chunks) if chunks else None
+            os.unlink(tmp)
+        raise
+    return path
 
 
-def _take_prefetched() -> dict[bytes, bytes] | None:
-    """The helper's dictionary (receiving it if needed), or None."""
-    global _prefetched_blob
-    _receive_prefetched()
-    blob, _prefetched_blob = _prefetched_blob, None
+def _trie_factory() -> DictionaryFactory | None:
+    """simplemma's TrieDictionaryFactory on kamgrade's cached trie (built if missing), or None."""
     try:
-        data = marshal.loads(blob) if blob else None
-    except (EOFError, ValueError, TypeError):
+        from simplemma.strategies.dictionaries import TrieDictionaryFactory
+
+        path = _lexicon_path()
+        if not path.exists():
+            build_lexicon(path)
+        return TrieDictionaryFactory(disk_cache_dir=str(path.parent))
+    except (ImportError, OSError, ValueError, RuntimeError) as e:
+        log.info("diccionario de lemas en caché no disponible (%s); se usa el de simplemma", e)
         return None
-    return data if isinstance(data, dict) and data else None
 
 
 @lru_cache(maxsize=1)
 def _simplemma() -> tuple[Callable[[str], str], Callable[[str], bool]]:
-    """(lemmatize, is_known) for Spanish: simplemma's, on the prefetched dictionary if any."""
+    """(lemmatize, is_known) for Spanish, as `simplemma.lemmatize/is_known(w, lang="es")`."""
     import simplemma
+    from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
+    from simplemma.utils import normalize_token
 
-    data = _take_prefetched()
-    if data is not None:
-        try:
-            from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
-            from simplemma.strategies.dictionaries.dictionary_factory import (
-                DEFAULT_DICTIONARY_FACTORY,
-                DictionaryFactory,
-                MappingStrToByteString,
-            )
-            from simplemma.utils import normalize_token
+    factory = _trie_factory()
+    if factory is None:
+        from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
 
-            spanish = MappingStrToByteString(data)
+        factory = DEFAULT_DICTIONARY_FACTORY
+    lemmatizer = simplemma.Lemmatizer(
+        lemmatization_strategy=DefaultStrategy(dictionary_factory=factory)
+    )
+    lookup = DictionaryLookupStrategy(factory)
 
-            class Prefetched(DictionaryFactory):
-                def get_dictionary(self, lang: str) -> Mapping[str, str]:
-                    if lang == "es":
-                        return spanish
-                    return DEFAULT_DICTIONARY_FACTORY.get_dictionary(lang)
+    def lemmatize(word: str) -> str:
+        return lemmatizer.lemmatize(word, LEXICON_LANG)
 
-            factory = Prefetched()
-            # What simplemma.lemmatize(w, lang="es") and simplemma.is_known(w, lang="es") do,
-            # with this factory in place of simplemma's default one.
-            strategy = DefaultStrategy(dictionary_factory=factory)
-            lemmatizer = simplemma.Lemmatizer(lemmatization_strategy=strategy)
-            lookup = DictionaryLookupStrategy(factory)
+    def known(word: str) -> bool:
+        if not isinstance(word, str) or not word:
+            return bool(simplemma.is_known(word, lang=LEXICON_LANG))  # raises as simplemma does
+        return lookup.get_lemma(normalize_token(word), LEXICON_LANG) is not None
 
-            def lemmatize(word: str) -> str:
-                return lemmatizer.lemmatize(word, "es")
-
-            def known(word: str) -> bool:
-                if not isinstance(word, str) or not word:
-                    return bool(simplemma.is_known(word, lang="es"))  # raises as simplemma does
-                return lookup.get_lemma(normalize_token(word), "es") is not None
-
-            return lemmatize, known
-        except (ImportError, AttributeError, TypeError):
-            pass
-
-    def lemmatize_default(word: str) -> str:
-        return simplemma.lemmatize(word, lang="es")
-
-    def known_default(word: str) -> bool:
-        return bool(simplemma.is_known(word, lang="es"))
-
-    return lemmatize_default, known_default
+    return lemmatize, known
 
 
 def lemma_of_word(word: str) -> str:
@@ -244,15 +172,7 @@ def lemma_of_word(word: str) -> str:
 
 
 def warm_up() -> None:
-    """Load spaCy and simplemma data once (worker initializer).
-
-    With a dictionary helper running (`prefetch_lexicon`), only spaCy is loaded and the
-    dictionary received: the workers forked next each load it, at the same time.
-    """
-    if _prefetch is not None and not _simplemma.cache_info().currsize:
-        _pipeline()
-        _receive_prefetched()
-        return
+    """Load spaCy and the lemma dictionary once (before forking workers, which share them)."""
     analyse(["Entrevisté a dos vendedores de la empresa."])
 
 
