@@ -94,7 +94,7 @@ def lexicon_cache_dir() -> Path:
 
 
 def _lexicon_path() -> Path:
-    from importlib.metadata import version
+    from importlib.metadata import version  # spaCy imports it anyway
 
     tag = f"simplemma-{version('simplemma')}-marisa-{version('marisa-trie')}"
     return lexicon_cache_dir() / tag / f"{LEXICON_LANG}.dic"

@@ -332,6 +332,34 @@ def test_workers_also_run_under_the_spawn_start_method(
     assert codes == [None, "worker_crashed", "not_docx"]
 
 
+def grade_reporting_gc_thresholds(
+    path: Path, loaded: LoadedRubric, *, convert_legacy: bool = False, limits: object = None
+) -> SubmissionOutcome:
+    """fake_grade, with the collector thresholds of the grading process as the student's name."""
+    import dataclasses
+    import gc
+
+    outcome = fake_grade(path, loaded, convert_legacy=convert_legacy, limits=limits)
+    return dataclasses.replace(outcome, student=Student(str(gc.get_threshold()), "A0"))
+
+
+def test_workers_collect_garbage_less_often_and_the_caller_keeps_its_settings(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
+    import gc
+
+    from kamgrade.batch import WORKER_GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    files = make_files(tmp_path / "in", {"a.docx": b"ok", "b.docx": b"ok2", "c.docx": b"ok3"})
+    batch = grade_batch(files, loaded, jobs=2, grade_fn=grade_reporting_gc_thresholds)
+    assert {o.student.name for o in batch.outcomes} == {str(WORKER_GC_THRESHOLDS)}
+    assert gc.get_threshold() == before
+    single = grade_batch(files[:1], loaded, grade_fn=grade_reporting_gc_thresholds)
+    assert single.outcomes[0].student.name == str(WORKER_GC_THRESHOLDS)  # graded in process
+    assert gc.get_threshold() == before
+
+
 def test_keyboard_interrupt_returns_what_was_graded_with_exit_130(
     tmp_path: Path, loaded: LoadedRubric
 ) -> None:
