@@ -42,6 +42,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kamgrade import GC_THRESHOLDS
 from kamgrade.errors import ErrorCode, ExitCode, KamgradeError
 from kamgrade.inputs import MB, ZIP_MAX_MEMBER_BYTES, Submission, expand_inputs
 from kamgrade.outcome import SubmissionOutcome
@@ -325,10 +326,7 @@ def _worker_main(
     # it out of the garbage collector's passes, which would otherwise walk it (and copy its
     # pages) again and again.
     gc.freeze()
-    # Grading one document allocates some 200,000 short-lived tuples and objects, almost none in
-    # reference cycles; with the default threshold (700) the collector ran hundreds of times per
-    # document, ~20 % of a worker's time. Cycles (rare) are still collected, just less often.
-    gc.set_threshold(*WORKER_GC_THRESHOLDS)
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)  # see kamgrade.GC_THRESHOLDS
     _apply_memory_limit(options.memory_limit)
     try:
         conn.send(_READY)  # the time budget of the first file starts now, not at fork
@@ -365,7 +363,7 @@ def _worker_main(
             return
 
 
-WORKER_GC_THRESHOLDS = (100_000, 50, 100)  # gen0 allocations; default (700, 10, 10)
+WORKER_GC_THRESHOLDS = GC_THRESHOLDS
 _READY = "ready"  # a worker's first message: initialised, about to read its first task
 
 

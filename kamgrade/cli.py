@@ -335,8 +335,12 @@ def main() -> None:
     A normal exit frees every object spaCy, numpy and the lemma dictionary created (~0.2 s
     after a batch that has nothing left to do); all outputs are already closed by then.
     """
+    import gc
     import os
 
+    from kamgrade import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)  # start-up imports spaCy: ~0.2 s less with fewer passes
     try:
         cli.main(prog_name="kamgrade")
         code: object = 0
