@@ -188,20 +188,20 @@ def analyse(
     out: list[Sentence] = []
     for i, doc in enumerate(tokenizer.pipe(texts, batch_size=256)):
         block = blocks[i] if blocks is not None else i
+        text = texts[i]
         # One pass over the tokens (spaCy builds a Token object on every access), then the
         # sentencizer's rule: a sentence ends after ". ! ? …" and the punctuation that follows.
-        words: list[str] = []
-        spaces: list[str] = []
-        for t in doc:
-            words.append(t.text)
-            spaces.append(t.whitespace_)
-        start = 0
+        # A sentence's text is cut from the paragraph at its first token's offset (the
+        # tokenizer keeps every character), so white space is never rebuilt token by token.
+        words = [t.text for t in doc]
         end = _SENTENCE_END
         pairs = enumerate(zip(words, words[1:], strict=False), 1)
+        start, offset = 0, 0
         for k in [k for k, (a, b) in pairs if a in end and b not in end]:
-            _add_sentence(out, words[start:k], spaces[start:k], block)
-            start = k
-        _add_sentence(out, words[start:], spaces[start:], block)
+            cut = doc[k].idx
+            _add_sentence(out, words[start:k], text[offset:cut], block)
+            start, offset = k, cut
+        _add_sentence(out, words[start:], text[offset:], block)
     return out
 
 
@@ -222,11 +222,11 @@ def _token(surface: str) -> tuple[str, str, str, bool, bool]:
     )
 
 
-def _add_sentence(out: list[Sentence], words: list[str], spaces: list[str], block: int) -> None:
+def _add_sentence(out: list[Sentence], words: list[str], span: str, block: int) -> None:
     infos = [_token(w) for w in words if not w.isspace()]
     if not infos:
         return
-    text = " ".join("".join(map(str.__add__, words, spaces)).split())
+    text = " ".join(span.split())
     folded, lemmas, lower, caps, wordlike = zip(*infos, strict=True)
     positions = tuple(compress(range(len(infos)), wordlike))
     out.append(make_sentence(text, folded, lemmas, caps, block, lower, positions))

@@ -123,7 +123,8 @@ def _core(text: str) -> str:
 def _is_toc_paragraph(p: Paragraph) -> bool:
     return (
         p.is_toc
-        or bool(_TOC_LINE.search(p.text))
+        # A TOC line ends in its page number: only those lines are worth the regex's scan.
+        or (p.text.rstrip()[-1:].isdigit() and bool(_TOC_LINE.search(p.text)))
         or (p.style_name or "").lower().startswith(("toc", "tdc"))
     )
 
