@@ -165,6 +165,7 @@ def _simplemma() -> tuple[Callable[[str], str], Callable[[str], bool]]:
     return lemmatize, known
 
 
+@lru_cache(maxsize=200_000)
 def lemma_of_word(word: str) -> str:
     """Lemma of one rubric keyword, folded the same way as the text's lemmas."""
     low = word.lower()

@@ -265,28 +265,28 @@ def _inline_runs(text: str) -> Iterable[tuple[str, bool, bool]]:
         return
     bold = italic = False
     buf: list[str] = []
-    j = 0
-    while j < len(text):
-        ch = text[j]
-        if ch == "\\" and j + 1 < len(text):
-            buf.append(text[j + 1])
-            j += 2
+    pos = 0
+    for m in _INLINE_MARK.finditer(text):
+        buf.append(text[pos : m.start()])
+        pos = m.end()
+        escaped = m.group(1)
+        if escaped is not None:
+            buf.append(escaped)
             continue
-        if ch == "*":
-            if buf:
-                yield "".join(buf), bold, italic
-                buf = []
-            if text.startswith("**", j):
-                bold = not bold
-                j += 2
-            else:
-                italic = not italic
-                j += 1
-            continue
-        buf.append(ch)
-        j += 1
-    if buf:
-        yield "".join(buf), bold, italic
+        chunk = "".join(buf)
+        if chunk:
+            yield chunk, bold, italic
+        buf = []
+        if m.group() == "**":
+            bold = not bold
+        else:
+            italic = not italic
+    chunk = "".join(buf) + text[pos:]
+    if chunk:
+        yield chunk, bold, italic
+
+
+_INLINE_MARK = re.compile(r"\\(.)|\*\*|\*", re.DOTALL)
 
 
 def _set_properties(doc: DocxDocument, title: str, author: str) -> None:
