@@ -538,7 +538,7 @@ def check_templates(rubric: Rubric, templates_dir: Path | None = None) -> None:
 
 
 def warm_up() -> None:
-    """Compile the default templates (the batch calls this before starting its workers)."""
+    """Compile the default templates and load the .docx shell (before the workers start)."""
     for html in (False, True):
         env = _environment(None, html)
         for stem in ("feedback", "error"):
@@ -548,6 +548,9 @@ def warm_up() -> None:
                         env.get_template(f"{stem}.{fmt}.j2")
                     except jinja2.TemplateError:
                         pass  # reported with file and line when actually rendered
+    from kamgrade.wordfile import warm_up as warm_word_shell
+
+    warm_word_shell()
 
 
 def _sample_outcomes(rubric: Rubric) -> tuple[SubmissionOutcome, SubmissionOutcome]:

@@ -73,6 +73,20 @@ def atomic_write_bytes(path: Path | str, data: bytes, *, durable: bool = True) -
     return Path(path)
 
 
+CACHE_ENV = "KAMGRADE_CACHE_DIR"  # overrides the per-user cache folder
+
+
+def cache_dir() -> Path:
+    """Folder of data kamgrade derives from its installed libraries (`$KAMGRADE_CACHE_DIR`,
+    else the user cache folder). Anything in it can be deleted: it is rebuilt when missing."""
+    configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("kamgrade", appauthor=False))
+
+
 def atomic_write_text(path: Path | str, text: str, *, encoding: str = "utf-8") -> Path:
     """Write `text` to `path` atomically (no newline translation) and return the path."""
     return atomic_write_bytes(path, text.encode(encoding))

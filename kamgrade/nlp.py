@@ -21,6 +21,7 @@ from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kamgrade.fsutil import cache_dir
 from kamgrade.textnorm import fold, fold_token
 
 if TYPE_CHECKING:
@@ -80,24 +81,13 @@ def is_known(word: str) -> bool:
 # default dictionary is used, exactly as before.
 
 LEXICON_LANG = "es"
-CACHE_ENV = "KAMGRADE_CACHE_DIR"  # overrides the per-user cache folder
-
-
-def lexicon_cache_dir() -> Path:
-    """Folder of kamgrade's derived data (`$KAMGRADE_CACHE_DIR`, else the user cache folder)."""
-    configured = os.environ.get(CACHE_ENV)
-    if configured:
-        return Path(configured)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("kamgrade", appauthor=False))
 
 
 def _lexicon_path() -> Path:
     from importlib.metadata import version  # spaCy imports it anyway
 
     tag = f"simplemma-{version('simplemma')}-marisa-{version('marisa-trie')}"
-    return lexicon_cache_dir() / tag / f"{LEXICON_LANG}.dic"
+    return cache_dir() / tag / f"{LEXICON_LANG}.dic"
 
 
 def build_lexicon(path: Path) -> Path:

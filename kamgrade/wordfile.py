@@ -1,15 +1,18 @@
 """Word files from kamgrade's line markup: the feedback .docx a student opens in Word.
 
 python-docx builds the package (styles, theme, settings, from its default template or the
-instructor's `feedback.reference.docx`) once per reference; the body is written here as
+instructor's `feedback.reference.docx`) once per reference (the default one once per machine,
+kept in kamgrade's cache folder); the body is written here as
 WordprocessingML, because building it paragraph by paragraph with python-docx cost ~50 ms per
 student, as much as grading the submission. Output is byte-for-byte deterministic.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+import marshal
 import re
 import struct
 import zipfile
@@ -17,10 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from docx import Document
-from docx.document import Document as DocxDocument
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 # Fixed so that the same outcome always gives the same .docx bytes (tests compare them).
 FIXED_DATE: Final = datetime(2026, 1, 1, tzinfo=UTC)
@@ -152,6 +155,71 @@ class _Shell:
 
 @functools.lru_cache(maxsize=8)
 def _shell(reference: str | None) -> _Shell:
+    """The package shell for `reference` (None: python-docx's default template).
+
+    The default shell is kept in kamgrade's cache folder: building it means importing
+    python-docx (~0.15 s) in every run, before the first feedback file.
+    """
+    if reference is not None:
+        return _build_shell(reference)
+    cached = _cached_default_shell()
+    if cached is not None:
+        return cached
+    shell = _build_shell(None)
+    _store_default_shell(shell)
+    return shell
+
+
+def warm_up() -> None:
+    """Load (or build and cache) the default shell, so forked workers inherit it."""
+    with contextlib.suppress(Exception):  # a problem shows, in Spanish, when a file is written
+        _shell(None)
+
+
+_SHELL_FORMAT: Final = 1  # bump when _Shell's fields or their meaning change
+
+
+def _default_shell_path() -> Path:
+    import sys
+    from importlib.metadata import version
+
+    from kamgrade.fsutil import cache_dir
+
+    python = f"{sys.version_info[0]}{sys.version_info[1]}"
+    tag = f"v{_SHELL_FORMAT}-python-docx-{version('python-docx')}-py{python}"
+    return cache_dir() / f"feedback-shell-{tag}.marshal"
+
+
+def _cached_default_shell() -> _Shell | None:
+    """The default shell from the cache folder; None when missing, unreadable or malformed."""
+    try:
+        fields = marshal.loads(_default_shell_path().read_bytes())
+        shell = _Shell(*fields)
+    except (OSError, EOFError, ValueError, TypeError, ImportError):
+        return None
+    ok = (
+        isinstance(shell.parts, tuple)
+        and any(name == "word/document.xml" for name, _ in shell.parts)
+        and shell.head.endswith("<w:body>")
+        and isinstance(shell.style_ids, dict)
+        and {name for name, _ in shell.parts} == set(shell.members)
+    )
+    return shell if ok else None
+
+
+def _store_default_shell(shell: _Shell) -> None:
+    from kamgrade.fsutil import atomic_write_bytes
+
+    try:
+        fields = (shell.parts, shell.head, shell.tail, shell.core, shell.style_ids, shell.members)
+        atomic_write_bytes(_default_shell_path(), marshal.dumps(fields))
+    except (OSError, ImportError, ValueError):
+        pass  # no cache folder: the shell is built again next run
+
+
+def _build_shell(reference: str | None) -> _Shell:
+    from docx import Document
+
     try:
         doc = Document(reference) if reference is not None else Document()
     except Exception as e:  # python-docx raises several types for a bad package

@@ -774,3 +774,44 @@ def test_the_hand_assembled_docx_zip_is_what_zipfile_writes() -> None:
             info.external_attr = 0o600 << 16
             dst.writestr(info, payload)
     assert again.getvalue() == data
+
+
+# ----------------------------------------------------------------------------- cached shell
+
+SHELL_SAMPLE = "# Retroalimentación\n\n- **Bien:** *«cita»*\n| a | b |\n| 1 | 2 |\n---\nFin."
+
+
+def _fresh_shell_cache(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    from kamgrade import wordfile
+    from kamgrade.fsutil import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    wordfile._shell.cache_clear()
+
+
+def test_the_default_shell_is_cached_on_disk_and_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fresh_shell_cache(monkeypatch, tmp_path / "cache")
+    built = markup_to_docx(SHELL_SAMPLE, title="T", author="A")
+    [stored] = list((tmp_path / "cache").glob("feedback-shell-*.marshal"))
+    _fresh_shell_cache(monkeypatch, tmp_path / "cache")
+    from_cache = markup_to_docx(SHELL_SAMPLE, title="T", author="A")
+    assert from_cache == built
+    assert list((tmp_path / "cache").iterdir()) == [stored]  # read, not rewritten beside it
+
+
+def test_a_damaged_shell_cache_is_rebuilt_and_an_unwritable_one_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fresh_shell_cache(monkeypatch, tmp_path / "ok")
+    expected = markup_to_docx(SHELL_SAMPLE, title="T", author="A")
+    [stored] = list((tmp_path / "ok").glob("feedback-shell-*.marshal"))
+    stored.write_bytes(stored.read_bytes()[:100])  # truncated
+    _fresh_shell_cache(monkeypatch, tmp_path / "ok")
+    assert markup_to_docx(SHELL_SAMPLE, title="T", author="A") == expected
+    assert len(stored.read_bytes()) > 100  # written again, whole
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    _fresh_shell_cache(monkeypatch, blocker / "cache")
+    assert markup_to_docx(SHELL_SAMPLE, title="T", author="A") == expected

@@ -12,6 +12,7 @@ from pathlib import Path
 import simplemma
 
 from kamgrade import nlp
+from kamgrade.fsutil import CACHE_ENV
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -56,7 +57,7 @@ _PROBE = (
 
 
 def _lemmas_in_fresh_process(cache: Path, *texts: str) -> list[list[str]]:
-    env = {**os.environ, nlp.CACHE_ENV: str(cache)}
+    env = {**os.environ, CACHE_ENV: str(cache)}
     run = subprocess.run(
         [sys.executable, "-c", _PROBE, *texts],
         capture_output=True,
