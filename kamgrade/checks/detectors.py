@@ -174,6 +174,11 @@ def phrase_positions(sentence: Sentence, phrase: tuple[_Word, ...]) -> list[int]
     """Token positions where `phrase` starts in the sentence (punctuation tokens skipped)."""
     if not phrase or not _may_contain(sentence, phrase):
         return []
+    return _positions(sentence, phrase)
+
+
+def _positions(sentence: Sentence, phrase: tuple[_Word, ...]) -> list[int]:
+    """`phrase_positions` once `_may_contain` has said yes."""
     toks, lems = sentence.tokens, sentence.lemmas
     idx = sentence.words
     hits = []
@@ -190,7 +195,7 @@ def phrase_positions(sentence: Sentence, phrase: tuple[_Word, ...]) -> list[int]
 def _any_phrase(sentence: Sentence, phrases: Sequence[tuple[_Word, ...]]) -> bool:
     for p in phrases:
         # For one-word phrases the quick test is exact; longer ones need the positions.
-        if _may_contain(sentence, p) and (len(p) == 1 or phrase_positions(sentence, p)):
+        if p and _may_contain(sentence, p) and (len(p) == 1 or _positions(sentence, p)):
             return True
     return False
 
