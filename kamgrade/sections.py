@@ -200,8 +200,8 @@ def _toc_blocks(blocks: Sequence[Block], start: int) -> set[int]:
         if _is_toc_paragraph(b):
             toc.add(i)
             continue
-        core = _core(b.text)
-        if core in _TOC_TITLES:
+        # A TOC title has at most 3 words, and `_core` only ever splits words: skip the rest.
+        if count_words(b.text) <= 3 and _core(b.text) in _TOC_TITLES:
             toc.add(i)
             in_toc_list, listed = True, 0
             continue
