@@ -9,11 +9,8 @@ is downloaded at run time: both libraries carry their data.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,7 +18,7 @@ from itertools import compress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kamgrade.fsutil import cache_dir
+from kamgrade.fsutil import atomic_write_bytes, cache_dir
 from kamgrade.textnorm import fold, fold_token
 
 if TYPE_CHECKING:
@@ -98,19 +95,9 @@ def build_lexicon(path: Path) -> Path:
     )
 
     raw = _load_dictionary_from_disk(LEXICON_LANG)
-    # What simplemma's TrieDictionaryFactory._build_trie does, saved under a temporary name.
+    # What simplemma's TrieDictionaryFactory._build_trie does; `tobytes()` is `save()`'s format.
     trie = BytesTrie(((k.decode(), v) for k, v in raw.items()), cache_size=HUGE_CACHE)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        trie.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return path
+    return atomic_write_bytes(path, trie.tobytes())
 
 
 def _trie_factory() -> DictionaryFactory | None:
