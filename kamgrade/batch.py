@@ -293,10 +293,10 @@ def _die_with_parent() -> None:
 
 @contextlib.contextmanager
 def _fewer_collections() -> Iterator[None]:
-    """Run with WORKER_GC_THRESHOLDS (the results arriving in the parent are many small objects
+    """Run with GC_THRESHOLDS (the results arriving in the parent are many small objects
     too), then restore the caller's thresholds."""
     before = gc.get_threshold()
-    gc.set_threshold(*WORKER_GC_THRESHOLDS)
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         yield
     finally:
@@ -326,7 +326,7 @@ def _worker_main(
     # it out of the garbage collector's passes, which would otherwise walk it (and copy its
     # pages) again and again.
     gc.freeze()
-    gc.set_threshold(*WORKER_GC_THRESHOLDS)  # see kamgrade.GC_THRESHOLDS
+    gc.set_threshold(*GC_THRESHOLDS)
     _apply_memory_limit(options.memory_limit)
     try:
         conn.send(_READY)  # the time budget of the first file starts now, not at fork
@@ -363,7 +363,6 @@ def _worker_main(
             return
 
 
-WORKER_GC_THRESHOLDS = GC_THRESHOLDS
 _READY = "ready"  # a worker's first message: initialised, about to read its first task
 
 

@@ -348,15 +348,15 @@ def test_workers_collect_garbage_less_often_and_the_caller_keeps_its_settings(
 ) -> None:
     import gc
 
-    from kamgrade.batch import WORKER_GC_THRESHOLDS
+    from kamgrade import GC_THRESHOLDS
 
     before = gc.get_threshold()
     files = make_files(tmp_path / "in", {"a.docx": b"ok", "b.docx": b"ok2", "c.docx": b"ok3"})
     batch = grade_batch(files, loaded, jobs=2, grade_fn=grade_reporting_gc_thresholds)
-    assert {o.student.name for o in batch.outcomes} == {str(WORKER_GC_THRESHOLDS)}
+    assert {o.student.name for o in batch.outcomes} == {str(GC_THRESHOLDS)}
     assert gc.get_threshold() == before
     single = grade_batch(files[:1], loaded, grade_fn=grade_reporting_gc_thresholds)
-    assert single.outcomes[0].student.name == str(WORKER_GC_THRESHOLDS)  # graded in process
+    assert single.outcomes[0].student.name == str(GC_THRESHOLDS)  # graded in process
     assert gc.get_threshold() == before
 
 
