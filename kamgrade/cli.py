@@ -8,8 +8,9 @@ else is imported inside the commands. The logic lives in `kamgrade.batch` and
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,44 @@ def _load_rubric_or_exit(ctx: click.Context, rubric_path: Path | None) -> Any:
             click.echo(f"La rúbrica {path} no es YAML válido:\n{e}", err=True)
             ctx.exit(ExitCode.BAD_RUBRIC)
         raise
+
+
+def _interruptible(command: Callable[..., None]) -> Callable[..., None]:
+    """Run `command(ctx, ...)` with SIGTERM/SIGHUP treated as Ctrl-C; an interruption outside
+    the batch (which saves its own work) exits 130 with a message."""
+
+    @functools.wraps(command)
+    def run(ctx: click.Context, *args: Any, **kwargs: Any) -> None:
+        try:
+            with _stop_signals_interrupt():
+                command(ctx, *args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("\nInterrumpido (Ctrl-C).", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+
+    return run
+
+
+@contextlib.contextmanager
+def _stop_signals_interrupt() -> Iterator[None]:
+    """Treat SIGTERM and SIGHUP (terminal closed) like Ctrl-C: save what was graded, exit 130."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @cli.command()
@@ -139,6 +178,7 @@ def _load_rubric_or_exit(ctx: click.Context, rubric_path: Path | None) -> Any:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Sin barra de progreso ni tabla; solo errores.")
 @click.pass_context
+@_interruptible
 def grade(
     ctx: click.Context,
     paths: tuple[Path, ...],
@@ -162,51 +202,6 @@ def grade(
     Código de salida: 0 todo calificado; 1 algún archivo no se pudo leer (se listan con el
     motivo); 2 error de uso; 3 rúbrica con problemas; 130 interrumpido con Ctrl-C.
     """
-    try:
-        with _stop_signals_interrupt():
-            _grade(ctx, paths, rubric_path, out_dir, jobs, as_json, time_budget, max_size,
-                   memory_limit, convert_legacy, templates_dir, quiet)  # fmt: skip
-    except KeyboardInterrupt:
-        click.echo("\nInterrumpido (Ctrl-C).", err=True)
-        ctx.exit(ExitCode.INTERRUPTED)
-
-
-@contextlib.contextmanager
-def _stop_signals_interrupt() -> Iterator[None]:
-    """Treat SIGTERM and SIGHUP (terminal closed) like Ctrl-C: save what was graded, exit 130."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    previous = {sig: signal.signal(sig, interrupt) for sig in wanted}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _grade(
-    ctx: click.Context,
-    paths: tuple[Path, ...],
-    rubric_path: Path | None,
-    out_dir: Path | None,
-    jobs: int | None,
-    as_json: bool,
-    time_budget: float,
-    max_size: float | None,
-    memory_limit: float,
-    convert_legacy: bool,
-    templates_dir: Path | None,
-    quiet: bool,
-) -> None:
     import json
     import time
 
