@@ -157,7 +157,7 @@ def _find_numbers(tokens: tuple[str, ...]) -> tuple[FoundNumber, ...]:
                     total += current
                     current = 0
                 elif t == "y" and j + 1 < n and tokens[j + 1] in _UNITS and j > i:
-                    pass
+                    pass  # "treinta y dos": the "y" joins two number words, add nothing
                 else:
                     break
                 j += 1
