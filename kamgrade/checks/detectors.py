@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -47,28 +48,27 @@ class Scope:
     negated: frozenset[int] = (
         frozenset()
     )  # sentences that deny having the data (rubric `negations`)
-    index: Mapping[str, frozenset[int]] | None = (
+    index: Mapping[str, Sequence[int]] | None = (
         None  # token or lemma -> sentences (see build_index)
     )
 
 
-def build_index(sentences: Sequence[Sentence]) -> dict[str, frozenset[int]]:
-    """Which sentences hold each token or lemma: detectors test only those sentences."""
-    found: dict[str, list[int]] = {}
+def build_index(sentences: Sequence[Sentence]) -> Mapping[str, list[int]]:
+    """Which sentences hold each token or lemma (ascending): detectors test only those sentences.
+
+    Lists, not sets: a section has thousands of words and its detectors look up a few hundred.
+    """
+    found: defaultdict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(sentences):
         for word in s.vocab:  # a set: each sentence is added once per word
-            ids = found.get(word)
-            if ids is None:
-                found[word] = [i]
-            else:
-                ids.append(i)
-    return {w: frozenset(ids) for w, ids in found.items()}
+            found[word].append(i)
+    return found
 
 
-_SORTED: dict[int, tuple[Mapping[str, frozenset[int]], list[str]]] = {}
+_SORTED: dict[int, tuple[Mapping[str, Sequence[int]], list[str]]] = {}
 
 
-def _sorted_keys(index: Mapping[str, frozenset[int]]) -> list[str]:
+def _sorted_keys(index: Mapping[str, Sequence[int]]) -> list[str]:
     """The index's words in order (for prefix look-ups), computed once per section."""
     cached = _SORTED.get(id(index))
     if cached is None or cached[0] is not index:
@@ -86,25 +86,27 @@ def _sentences_with(scope: Scope, phrases: Sequence[tuple[_Word, ...]]) -> set[i
     out: set[int] = set()
     for phrase in phrases:
         if phrase:
-            out |= _word_sentences(index, phrase[0])
+            out.update(_word_sentences(index, phrase[0]))
     return out
 
 
-def _word_sentences(index: Mapping[str, frozenset[int]], w: _Word) -> frozenset[int] | set[int]:
+def _word_sentences(index: Mapping[str, Sequence[int]], w: _Word) -> set[int]:
     """The sentences holding a token or lemma `w` may match (`_may_contain` needs one)."""
+    out: set[int] = set()
     if w.prefix:
-        out: set[int] = set()
         keys = _sorted_keys(index)
         k = bisect.bisect_left(keys, w.surface)
         while k < len(keys) and keys[k].startswith(w.surface):
-            out |= index[keys[k]]
+            out.update(index[keys[k]])
             k += 1
         return out
-    return index.get(w.surface, frozenset()) | index.get(w.lemma, frozenset())
+    out.update(index.get(w.surface, ()))
+    out.update(index.get(w.lemma, ()))
+    return out
 
 
 def _phrases_by_sentence(
-    index: Mapping[str, frozenset[int]], phrases: Sequence[tuple[_Word, ...]]
+    index: Mapping[str, Sequence[int]], phrases: Sequence[tuple[_Word, ...]]
 ) -> dict[int, list[tuple[_Word, ...]]]:
     """Sentence -> the phrases (in order) whose first word it holds: the only ones it may match."""
     out: dict[int, list[tuple[_Word, ...]]] = {}
@@ -116,7 +118,7 @@ def _phrases_by_sentence(
 
 
 def negated_sentences(
-    sentences: Sequence[Sentence], index: Mapping[str, frozenset[int]], negations: Sequence[str]
+    sentences: Sequence[Sentence], index: Mapping[str, Sequence[int]], negations: Sequence[str]
 ) -> frozenset[int]:
     """Indexes of the sentences `is_negated` holds for, testing only those the index allows."""
     phrases = [compile_phrase(n) for n in negations]
