@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 
 from kamgrade.model import Block, Figure, FigureKind, Paragraph, Table, block_paragraphs
 from kamgrade.nlp import Sentence, is_known, lemma_of_word, make_sentence
@@ -314,12 +315,18 @@ def _regex(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool]
 def _number_near(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool], str]:
     spec: NumberNear = detector.number_near  # type: ignore[assignment]
     phrases = [compile_phrase(w) for w in spec.words]
+    # A sentence can only anchor on the phrases whose first word it holds (as for `phrases`).
+    mine: dict[int, list[tuple[_Word, ...]]] | None = None
+    if scope.index is not None:
+        by_sentence = _phrases_by_sentence(scope.index, phrases)
+        mine = {id(scope.sentences[i]): ps for i, ps in by_sentence.items()}
 
     def test(s: Sentence) -> bool:
         numbers = [n for n in find_numbers(s.tokens) if n.is_kind(spec.kind)]
         if not numbers:
             return False
-        anchors = [pos for p in phrases for pos in phrase_positions(s, p)]
+        tried = phrases if mine is None else mine.get(id(s), ())
+        anchors = [pos for p in tried for pos in phrase_positions(s, p)]
         # Distance counts words, not punctuation: "…total de Lala en México, que es de 1,850".
         rank = {pos: r for r, pos in enumerate(s.words)}
         for n in numbers:
@@ -677,22 +684,25 @@ def specific_terms(sentence: Sentence, common: frozenset[str]) -> set[str]:
     """
     out: set[str] = set()
     toks = sentence.tokens
-    caps = sentence.capitalized
-    for k, (tok, lem) in enumerate(zip(toks, sentence.lemmas, strict=True)):
-        if tok.isalpha():
-            if (
-                k > 0
-                and caps[k]
-                and len(tok) >= 3
-                and lem not in common
-                and not _known(sentence.lower[k])
-            ):
-                out.add(tok)
-        elif _DIGIT.search(tok):
-            digits = re.sub(r"[^\d]", "", tok)
-            percent = "%" in tok or toks[k + 1 : k + 2] == ("%",)
-            if digits and (percent or int(digits) >= 10):
-                out.add(digits)
+    lemmas = sentence.lemmas
+    # Only capitalised tokens after the first can be names, and only a sentence with a digit
+    # can hold a figure: most tokens need no look at all.
+    for k in compress(range(1, len(toks)), sentence.capitalized[1:]):
+        tok = toks[k]
+        if (
+            tok.isalpha()
+            and len(tok) >= 3
+            and lemmas[k] not in common
+            and not _known(sentence.lower[k])
+        ):
+            out.add(tok)
+    if _DIGIT.search(sentence.folded_text):
+        for k, tok in enumerate(toks):
+            if not tok.isalpha() and _DIGIT.search(tok):
+                digits = re.sub(r"[^\d]", "", tok)
+                percent = "%" in tok or toks[k + 1 : k + 2] == ("%",)
+                if digits and (percent or int(digits) >= 10):
+                    out.add(digits)
     return out
 
 
