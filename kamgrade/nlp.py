@@ -172,13 +172,15 @@ def analyse(
         # A sentence's text is cut from the paragraph at its first token's offset (the
         # tokenizer keeps every character), so white space is never rebuilt token by token.
         words = [t.text for t in doc]
-        end = _SENTENCE_END
-        pairs = enumerate(zip(words, words[1:], strict=False), 1)
         start, offset = 0, 0
-        for k in [k for k, (a, b) in pairs if a in end and b not in end]:
-            cut = doc[k].idx
-            _add_sentence(out, words[start:k], text[offset:cut], block)
-            start, offset = k, cut
+        after_end = False
+        for k, word in enumerate(words):
+            if word in _SENTENCE_END:
+                after_end = True
+            elif after_end:
+                cut = doc[k].idx
+                _add_sentence(out, words[start:k], text[offset:cut], block)
+                start, offset, after_end = k, cut, False
         _add_sentence(out, words[start:], text[offset:], block)
     return out
 
@@ -186,22 +188,40 @@ def analyse(
 _SENTENCE_END = frozenset({".", "!", "?", "…", "...", "¡!", "?!", "!?", ".."})
 
 
-@lru_cache(maxsize=200_000)
-def _token(surface: str) -> tuple[str, str, str, bool, bool]:
-    """(folded, lemma, lower, capitalised, word-like) of one token: one cache look-up per token."""
-    folded = fold_token(surface)
-    lower = surface.lower()
-    return (
-        folded,
-        lemma(folded, lower),
-        lower,
-        surface[:1].isupper(),
-        bool(surface == "%" or _WORDLIKE.search(surface)),
-    )
+_TokenInfo = tuple[str, str, str, bool, bool]  # (folded, lemma, lower, capitalised, word-like)
+# Every token seen, with its info (white space: empty). A plain dict: one look-up per token, as
+# a corpus has a few thousand distinct words; emptied if it ever grows past _MAX_TOKENS.
+_TOKENS: dict[str, _TokenInfo | tuple[()]] = {}
+_MAX_TOKENS = 200_000
+
+
+def _new_token(surface: str) -> _TokenInfo | tuple[()]:
+    info: _TokenInfo | tuple[()] = ()
+    if not surface.isspace():
+        folded = fold_token(surface)
+        lower = surface.lower()
+        info = (
+            folded,
+            lemma(folded, lower),
+            lower,
+            surface[:1].isupper(),
+            bool(surface == "%" or _WORDLIKE.search(surface)),
+        )
+    if len(_TOKENS) >= _MAX_TOKENS:
+        _TOKENS.clear()
+    _TOKENS[surface] = info
+    return info
 
 
 def _add_sentence(out: list[Sentence], words: list[str], span: str, block: int) -> None:
-    infos = [_token(w) for w in words if not w.isspace()]
+    known = _TOKENS.get
+    infos: list[_TokenInfo] = []
+    for word in words:
+        info = known(word)
+        if info is None:
+            info = _new_token(word)
+        if info:
+            infos.append(info)
     if not infos:
         return
     text = " ".join(span.split())

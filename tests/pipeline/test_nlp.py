@@ -8,6 +8,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import simplemma
 
@@ -48,6 +49,21 @@ def test_sentences_carry_folded_lemmas() -> None:
     [sentence] = nlp.analyse(["Entrevisté a dos vendedores de la empresa."])
     assert sentence.lemmas[:4] == ("entrevistar", "a", "dos", "vendedor")
     assert sentence.tokens[0] == "entreviste"
+
+
+def test_sentences_end_after_the_last_of_their_closing_marks() -> None:
+    sentences = nlp.analyse(["¿Cuántos clientes? ¡Doce!! Bien... Fin."], [7])
+    assert [s.text for s in sentences] == ["¿Cuántos clientes?", "¡Doce!!", "Bien...", "Fin."]
+    assert {s.block for s in sentences} == {7}
+
+
+def test_the_token_memo_is_bounded_and_forgetting_changes_nothing(monkeypatch: Any) -> None:
+    text = ["Entrevisté a dos vendedores de Grupo Lala; atienden 12 cuentas clave cada uno."]
+    expected = nlp.analyse(text)
+    monkeypatch.setattr(nlp, "_MAX_TOKENS", 4)
+    nlp._TOKENS.clear()
+    assert nlp.analyse(text) == expected
+    assert len(nlp._TOKENS) <= 4
 
 
 _PROBE = (
