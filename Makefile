@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint validate bench fuzz clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml kamgrade/__init__.py  # the version lives in __init__.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"

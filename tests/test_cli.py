@@ -71,6 +71,15 @@ def test_version_names_the_rubric_schema(runner: CliRunner) -> None:
     )
 
 
+def test_installed_version_is_the_one_written_in_the_package() -> None:
+    # pyproject.toml reads the version from kamgrade/__init__.py (hatch's version source).
+    import importlib.metadata
+
+    import kamgrade
+
+    assert importlib.metadata.version("kamgrade") == kamgrade.__version__
+
+
 def test_grade_help_is_in_spanish(runner: CliRunner) -> None:
     out = runner.invoke(cli, ["grade", "--help"]).stdout
     for text in (
