@@ -336,6 +336,9 @@ def main() -> None:
     from kamgrade import GC_THRESHOLDS
 
     gc.set_threshold(*GC_THRESHOLDS)  # start-up imports spaCy: ~0.2 s less with fewer passes
+    # spaCy brings numpy, but kamgrade does no linear algebra: OpenBLAS's thread pool would
+    # only cost its start-up and the forks of the workers (~10 ms).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         cli.main(prog_name="kamgrade")
         code: object = 0
