@@ -28,13 +28,28 @@ _TABLE_STYLE = b'<w:style w:type="table"'
 _STYLE_END = b"</w:style>"
 
 
+_LATENT_START = b"<w:latentStyles"
+_LATENT_END = b"</w:latentStyles>"
+
+
 def slim_styles(data: bytes) -> bytes:
-    """Cut the bodies of table styles out of styles.xml bytes, keeping each style's name.
+    """Cut the bodies of table styles out of styles.xml bytes, keeping each style's name, and
+    the latent styles (Word's ~370 UI defaults for styles the document does not define).
 
     Word's default template carries about 100 table styles, 80 % of a 350 KB styles.xml, and
-    parsing them is most of the read time of a short report. Only the common serialisation
-    (`w:` prefix, `w:type` first) is slimmed; anything else is parsed as it is.
+    parsing them is most of the read time of a short report; the latent styles are half of
+    what remains in a typical document (median 14 of 28 KB in the real-docx corpus) and
+    kamgrade never reads them. Only the common serialisation (`w:` prefix, `w:type` first) is
+    slimmed; anything else is parsed as it is.
     """
+    data = _without_table_style_bodies(data)
+    start = data.find(_LATENT_START)
+    if start != -1 and (end := data.find(_LATENT_END, start)) != -1:
+        return data[:start] + data[end + len(_LATENT_END) :]
+    return data
+
+
+def _without_table_style_bodies(data: bytes) -> bytes:
     if _TABLE_STYLE not in data:
         return data
     out: list[bytes] = []
