@@ -249,6 +249,13 @@ def heading_candidates(doc: DocModel, skip: set[int], start: int) -> list[Headin
 
 def similarity(core: str, names: Sequence[str]) -> float:
     """0-100: how well a heading's folded core text names a section."""
+    return _similarity(core, tuple(names))
+
+
+# Students of one class write the same few headings ("Introducción", the prompt's titles), so
+# most look-ups repeat across the documents of a batch.
+@lru_cache(maxsize=8192)
+def _similarity(core: str, names: tuple[str, ...]) -> float:
     best = 0.0
     for name in names:
         a = fuzz.ratio(core, name)
@@ -257,13 +264,13 @@ def similarity(core: str, names: Sequence[str]) -> float:
     return best
 
 
-def _section_names(rubric: Rubric) -> list[list[str]]:
+def _section_names(rubric: Rubric) -> list[tuple[str, ...]]:
     return _names(tuple((s.title, *s.aliases) for s in rubric.sections))
 
 
 @lru_cache(maxsize=32)
-def _names(titles: tuple[tuple[str, ...], ...]) -> list[list[str]]:
-    return [[_core(strip_number(n)[0]) for n in names] for names in titles]
+def _names(titles: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
+    return [tuple(_core(strip_number(n)[0]) for n in names) for names in titles]
 
 
 @lru_cache(maxsize=32)
@@ -272,7 +279,7 @@ def _folded_boundaries(boundaries: tuple[str, ...]) -> list[str]:
 
 
 def _score(
-    c: HeadingCandidate, position: int, names: list[str], cutoff: float, top_rank: int | None
+    c: HeadingCandidate, position: int, names: Sequence[str], cutoff: float, top_rank: int | None
 ) -> float | None:
     sim = similarity(c.core, names)
     number_only = c.number is not None and c.core in ("", "seccion", "parte", "punto")
