@@ -64,6 +64,23 @@ def test_results_json_is_a_list_of_contract_objects(
     assert "José Núñez" in path.read_text(encoding="utf-8")  # accents kept, not \u escapes
 
 
+def test_result_json_is_exactly_what_the_standard_library_writes(
+    outcomes: list[SubmissionOutcome],
+) -> None:
+    tricky = dataclasses.replace(
+        outcomes[0],
+        warnings=("«Sección» con \"comillas\", \\ barra,\ttab, \x01 control y \u2028", ""),
+        total=66.66666666666667,
+        extra={"nested": {"empty": [], "none": None, "big": 1e16, "n": 3}},
+    )
+    for outcome in [*outcomes, tricky]:
+        expected = json.dumps(outcome.to_json(), ensure_ascii=False, indent=2)
+        assert report.outcome_json(outcome) == expected
+    # Below 1e-4 the exponent is written "1e-7", not "1e-07" (kamgrade rounds what it writes).
+    tiny = dataclasses.replace(outcomes[0], extra={"tiny": 1e-7})
+    assert json.loads(report.outcome_json(tiny))["tiny"] == 1e-7
+
+
 def test_summary_csv_has_a_bom_and_one_row_per_submission(
     tmp_path: Path, outcomes: list[SubmissionOutcome]
 ) -> None:
