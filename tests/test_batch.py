@@ -31,6 +31,7 @@ from kamgrade.outcome import (
     SubmissionOutcome,
 )
 from kamgrade.rubric import LoadedRubric, load_rubric
+from tests.outcomes import section_outcome
 
 TINY_RUBRIC = """\
 schema_version: 1
@@ -82,28 +83,17 @@ def loaded(rubric_file: Path) -> LoadedRubric:
 
 
 def _section(sec: object, score: float) -> SectionOutcome:
-    return SectionOutcome(
+    return section_outcome(
         id=sec.id,  # type: ignore[attr-defined]
         title=sec.title,  # type: ignore[attr-defined]
-        found=True,
         heading=sec.title,  # type: ignore[attr-defined]
         confidence=1.0,
         heading_reason="prueba",
-        words=300,
         characters=1800,
-        prompt_words=0,
-        prompt_characters=0,
-        cuartillas=1.2,
         min_cuartillas=float(sec.min_cuartillas),  # type: ignore[attr-defined]
-        length_ok=True,
-        length_factor=1.0,
         content_score=score,
         score=score,
         weight=float(sec.weight),  # type: ignore[attr-defined]
-        level=None,
-        level_descriptor=None,
-        figures=0,
-        tables=0,
         elements=tuple(
             ElementOutcome(
                 e.id, e.description, True, e.points, e.points, ("evidencia",), "bien", ""

@@ -16,7 +16,6 @@ from kamgrade.outcome import (
     DocumentStats,
     ElementOutcome,
     RubricRef,
-    SectionOutcome,
     Student,
     SubmissionError,
     SubmissionOutcome,
@@ -24,6 +23,7 @@ from kamgrade.outcome import (
 from kamgrade.rubric import validate_rubric_file
 from kamgrade.rubric.render import render_try
 from kamgrade.rubric.schema import rubric_json_schema
+from tests.outcomes import NOT_FOUND, section_outcome
 
 ROOT = Path(__file__).resolve().parents[1]
 PREMIOS = ROOT / "rubrics" / "premios_plan.kamgrade.yaml"
@@ -228,12 +228,9 @@ def _outcome() -> SubmissionOutcome:
         "Indica cuántas personas participan.",
         "ninguna oración con una cantidad a ≤4 palabras de «kam»",
     )
-    found = SectionOutcome(
-        id="s1",
+    found = section_outcome(
         title="Participantes",
-        found=True,
         heading="1. Participantes del plan",
-        confidence=0.97,
         heading_reason="estilo de título; similitud 97/100; número 1",
         words=120,
         characters=700,
@@ -241,40 +238,22 @@ def _outcome() -> SubmissionOutcome:
         prompt_characters=60,
         cuartillas=0.48,
         min_cuartillas=0.25,
-        length_ok=True,
-        length_factor=1.0,
         content_score=66.7,
         score=66.7,
         weight=15,
         level="En desarrollo",
         level_descriptor="Incompleto.",
-        figures=0,
         tables=1,
         elements=(met, missed),
         notes=("Elementos: 2 de 3 puntos (67/100).",),
     )
-    lost = SectionOutcome(
+    lost = section_outcome(
         id="s5",
         title="Proporciones",
-        found=False,
-        heading=None,
-        confidence=0.0,
+        **NOT_FOUND,
         heading_reason="Ningún encabezado se parece a «Proporciones».",
-        words=0,
-        characters=0,
-        prompt_words=0,
-        prompt_characters=0,
-        cuartillas=0,
         min_cuartillas=0.15,
-        length_ok=False,
-        length_factor=0,
-        content_score=0,
-        score=0,
         weight=10,
-        level=None,
-        level_descriptor=None,
-        figures=0,
-        tables=0,
         elements=(
             ElementOutcome(
                 "s5.porcentajes", "Porcentajes", False, 0, 2, (), "x", "La sección no se encontró."

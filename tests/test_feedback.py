@@ -36,6 +36,7 @@ from kamgrade.outcome import (
 )
 from kamgrade.rubric.model import Rubric
 from kamgrade.wordfile import FIXED_DATE, markup_to_docx
+from tests.outcomes import NOT_FOUND, section_outcome
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
@@ -123,33 +124,19 @@ def element(
 
 
 def section(sid: str, **overrides: Any) -> SectionOutcome:
-    fields: dict[str, Any] = dict(
-        id=sid,
-        title="Cuentas clave" if sid == "s1" else "Organigrama del área de ventas",
-        found=True,
-        heading="1. Cuentas clave" if sid == "s1" else "2. Organigrama",
-        confidence=0.97,
-        heading_reason="estilo Título 1",
-        words=300,
-        characters=1850,
-        prompt_words=0,
-        prompt_characters=0,
-        cuartillas=1.2,
-        min_cuartillas=1.0 if sid == "s1" else 2.0,
-        length_ok=True,
-        length_factor=1.0,
-        content_score=100.0,
-        score=100.0,
-        weight=60.0 if sid == "s1" else 40.0,
-        level="Sobresaliente",
-        level_descriptor="Cubre todo con datos concretos.",
-        figures=0,
-        tables=0,
-        elements=(),
-        notes=(),
+    first = sid == "s1"
+    return section_outcome(
+        **{
+            "id": sid,
+            "title": "Cuentas clave" if first else "Organigrama del área de ventas",
+            "heading": "1. Cuentas clave" if first else "2. Organigrama",
+            "min_cuartillas": 1.0 if first else 2.0,
+            "weight": 60.0 if first else 40.0,
+            "level": "Sobresaliente",
+            "level_descriptor": "Cubre todo con datos concretos.",
+            **overrides,
+        }
     )
-    fields.update(overrides)
-    return SectionOutcome(**fields)
 
 
 REF = RubricRef(id="kam_prueba", version="2026.1", sha256="0" * 64, path="rubrica.yaml")
@@ -217,19 +204,8 @@ def full_outcome() -> SubmissionOutcome:
 def missing_section_outcome() -> SubmissionOutcome:
     s2 = section(
         "s2",
-        found=False,
-        heading=None,
-        confidence=0.0,
+        **NOT_FOUND,
         heading_reason="ningún encabezado se parece lo suficiente",
-        words=0,
-        characters=0,
-        cuartillas=0.0,
-        length_ok=False,
-        length_factor=0.0,
-        content_score=0.0,
-        score=0.0,
-        level=None,
-        level_descriptor=None,
         elements=(element("s2.organigrama", False, 100),),  # no feedback: the rubric's is used
     )
     return outcome(s1_full(), s2, total=60.0)
