@@ -46,6 +46,7 @@ from kamgrade import GC_THRESHOLDS
 from kamgrade.errors import ErrorCode, ExitCode, KamgradeError
 from kamgrade.inputs import MB, ZIP_MAX_MEMBER_BYTES, Submission, expand_inputs
 from kamgrade.outcome import SubmissionOutcome
+from kamgrade.preread import PreReadFolder, pre_read
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -111,6 +112,7 @@ class _Options:
     templates_dir: Path | None = None
     memory_limit: int | None = DEFAULT_MEMORY_LIMIT
     warm_up: bool = True  # load kamgrade's heavy libraries before the first file
+    pre_read: PreReadFolder | None = None  # documents read ahead during start-up
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,6 +199,15 @@ def resolve_grade_fn() -> GradeFn:
     return grade_file
 
 
+def _takes_pre_read(grade_fn: GradeFn) -> bool:
+    """Only kamgrade's own grader accepts a document read ahead (`document=`)."""
+    try:
+        from kamgrade.grading import grade_file
+    except ImportError:
+        return False
+    return grade_fn is grade_file
+
+
 def _warm_up() -> None:
     """Load heavy libraries once (before forking, and again harmlessly in each worker)."""
     for module in ("kamgrade.grading", "kamgrade.reader", "kamgrade.feedback", "kamgrade.nlp"):
@@ -214,9 +225,14 @@ def _grade_one(
     grade_fn: GradeFn, loaded: LoadedRubric, options: _Options, index: int, sub: Submission
 ) -> BatchItem:
     recycle = False
+    ahead: dict[str, Any] = {}
+    if options.pre_read is not None:
+        document = options.pre_read.load(index)
+        if document is not None:
+            ahead["document"] = document
     try:
         outcome = grade_fn(
-            sub.path, loaded, convert_legacy=options.convert_legacy, limits=options.limits
+            sub.path, loaded, convert_legacy=options.convert_legacy, limits=options.limits, **ahead
         )
     except MemoryError:
         outcome = error_outcome(
@@ -278,6 +294,19 @@ def _apply_memory_limit(limit: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
+def _child_process_setup() -> None:
+    """In a worker or the pre-reader: die with the parent, leave Ctrl-C and a closed terminal
+    to the parent (it kills its children), and crash quietly (the parent reports it)."""
+    import faulthandler
+
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    faulthandler.disable()
+
+
 def _die_with_parent() -> None:
     """Ask Linux to SIGKILL this worker when the parent dies (even by SIGKILL)."""
     if sys.platform != "linux":
@@ -311,15 +340,7 @@ def _worker_main(
     parent_pid: int | None = None,
 ) -> None:
     """Worker process: initialise once, then grade the tasks sent over `conn` one at a time."""
-    _die_with_parent()
-    # The parent decides what Ctrl-C or a closed terminal means (it kills the workers).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    import faulthandler
-
-    faulthandler.disable()  # a crash becomes a worker_crashed result, not a dump on the terminal
+    _child_process_setup()
     if options.warm_up:
         _warm_up()
     # What the worker inherited (spaCy, the lexicon, the rubric) lives as long as it does: keep
@@ -366,6 +387,57 @@ def _worker_main(
 _READY = "ready"  # a worker's first message: initialised, about to read its first task
 
 
+def _pre_reader_main(
+    tasks: Sequence[tuple[int, Path]],
+    into: PreReadFolder,
+    limits: Any,
+    memory_limit: int | None,
+) -> None:
+    """Pre-reader process: read ahead until the parent, its start-up done, kills it."""
+    _child_process_setup()
+    _apply_memory_limit(memory_limit)
+    pre_read(tasks, into, limits)
+
+
+@contextlib.contextmanager
+def _reading_ahead(
+    ctx: Any, tasks: Sequence[tuple[int, Submission]], options: _Options
+) -> Iterator[tuple[PreReadFolder, BaseProcess] | None]:
+    """Fork a pre-reader over `tasks` (see kamgrade.preread); yield its folder and process.
+
+    Yields None where no temporary folder can be made: the workers then read every file.
+    """
+    try:
+        tmp = tempfile.TemporaryDirectory(prefix="kamgrade-ahead-")
+    except OSError:
+        yield None
+        return
+    with tmp:
+        into = PreReadFolder(Path(tmp.name))
+        proc = ctx.Process(
+            target=_pre_reader_main,
+            args=([(i, sub.path) for i, sub in tasks], into, options.limits, options.memory_limit),
+            name="kamgrade-pre-reader",
+            daemon=True,
+        )
+        try:
+            proc.start()
+        except OSError:
+            yield None
+            return
+        try:
+            yield into, proc
+        finally:
+            _stop(proc)
+
+
+def _stop(proc: BaseProcess) -> None:
+    """Kill and reap `proc` (a second call does nothing)."""
+    if proc.is_alive():
+        proc.kill()
+    proc.join(timeout=5)
+
+
 # BaseException, so that a grade function's `except Exception` lets it pass.
 class _BudgetExceeded(BaseException):
     """The in-process time budget ran out (raised from the SIGALRM handler)."""
@@ -407,6 +479,13 @@ def _grade_in_process(
 # The worker pool
 
 
+def _start_context() -> Any:
+    method = START_METHOD or (
+        "fork" if sys.platform == "linux" and "fork" in get_all_start_methods() else "spawn"
+    )
+    return get_context(method)
+
+
 @dataclass(slots=True)
 class _Worker:
     proc: BaseProcess
@@ -426,10 +505,7 @@ class _Pool:
         options: _Options,
         budget: float | None,
     ) -> None:
-        method = START_METHOD or (
-            "fork" if sys.platform == "linux" and "fork" in get_all_start_methods() else "spawn"
-        )
-        self.ctx = get_context(method)
+        self.ctx = _start_context()
         self.jobs = jobs
         self.grade_fn = grade_fn
         self.loaded = loaded
@@ -439,7 +515,7 @@ class _Pool:
 
     def _spawn(self) -> _Worker:
         parent_conn, child_conn = self.ctx.Pipe(duplex=True)
-        proc = self.ctx.Process(  # type: ignore[attr-defined]
+        proc = self.ctx.Process(
             target=_worker_main,
             args=(child_conn, self.grade_fn, self.loaded, self.options, os.getpid()),
             name="kamgrade-worker",
@@ -653,14 +729,22 @@ def grade_submissions(
             n_jobs = max(1, min(jobs or default_jobs(), len(tasks)))
             if in_process is None:
                 in_process = len(tasks) == 1
-            if warm_up:
-                _warm_up()  # in the parent, before forking: workers share the loaded libraries
-            with _fewer_collections():
-                if in_process:
-                    for i, sub in tasks:
-                        emit(_grade_in_process(fn, loaded, options, i, sub, time_budget))
-                else:
-                    _Pool(n_jobs, fn, loaded, options, time_budget).run(tasks, emit)
+            with contextlib.ExitStack() as stack:
+                ahead = None
+                if warm_up and not in_process and _takes_pre_read(fn):
+                    ahead = stack.enter_context(_reading_ahead(_start_context(), tasks, options))
+                    if ahead is not None:
+                        options = dataclasses.replace(options, pre_read=ahead[0])
+                if warm_up:
+                    _warm_up()  # in the parent, before forking: workers share the loaded libraries
+                    if ahead is not None:
+                        _stop(ahead[1])  # its core is the workers' now
+                with _fewer_collections():
+                    if in_process:
+                        for i, sub in tasks:
+                            emit(_grade_in_process(fn, loaded, options, i, sub, time_budget))
+                    else:
+                        _Pool(n_jobs, fn, loaded, options, time_budget).run(tasks, emit)
     except KeyboardInterrupt:
         interrupted = True
     outcomes = tuple(results[i] for i in sorted(results))

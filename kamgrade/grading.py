@@ -312,22 +312,31 @@ def error_outcome(
     )
 
 
+def read_document(path: Path, limits: ReadLimits | None = None) -> DocModel:
+    """The read stage of `grade_file` (raises `UnreadableSubmission`)."""
+    from kamgrade.reader import read_submission
+
+    return read_submission(path, limits) if limits is not None else read_submission(path)
+
+
 def grade_file(
     path: Path,
     loaded: LoadedRubric,
     *,
     convert_legacy: bool = False,
     limits: ReadLimits | None = None,
+    document: DocModel | None = None,
 ) -> SubmissionOutcome:
-    """Read and grade one submission file; problems become an error outcome, never an exception."""
-    from kamgrade.reader import read_submission
+    """Read and grade one submission file; problems become an error outcome, never an exception.
 
+    `document` is the file already read by `read_document` (a batch reads some ahead).
+    """
     path = Path(path)
     fallback = _student_from_filename(path)
     extra: dict[str, Any] = {}
     try:
         try:
-            doc = read_submission(path, limits) if limits is not None else read_submission(path)
+            doc = document if document is not None else read_document(path, limits)
         except UnreadableSubmission as e:
             if e.code != ErrorCode.LEGACY_DOC or not convert_legacy:
                 raise
@@ -362,7 +371,7 @@ def grade_file(
 def _read_converted(path: Path, limits: ReadLimits | None) -> tuple[DocModel, dict[str, Any]]:
     import tempfile
 
-    from kamgrade.reader import convert_legacy, read_submission
+    from kamgrade.reader import convert_legacy
 
     with tempfile.TemporaryDirectory(prefix="kamgrade-doc-") as tmp:
         converted = convert_legacy(path, Path(tmp))
@@ -372,9 +381,7 @@ def _read_converted(path: Path, limits: ReadLimits | None) -> tuple[DocModel, di
                 "es un documento de Word 97-2003 (.doc) y LibreOffice no está instalado para "
                 "convertirlo. Pide al estudiante que lo guarde como .docx.",
             )
-        doc = (
-            read_submission(converted, limits) if limits is not None else read_submission(converted)
-        )
+        doc = read_document(converted, limits)
     return doc, {
         "converted_from": "legacy_doc",
         "conversion": "soffice --headless --convert-to docx",
