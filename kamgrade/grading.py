@@ -312,13 +312,6 @@ def error_outcome(
     )
 
 
-def read_document(path: Path, limits: ReadLimits | None = None) -> DocModel:
-    """The read stage of `grade_file` (raises `UnreadableSubmission`)."""
-    from kamgrade.reader import read_submission
-
-    return read_submission(path, limits) if limits is not None else read_submission(path)
-
-
 def grade_file(
     path: Path,
     loaded: LoadedRubric,
@@ -329,14 +322,16 @@ def grade_file(
 ) -> SubmissionOutcome:
     """Read and grade one submission file; problems become an error outcome, never an exception.
 
-    `document` is the file already read by `read_document` (a batch reads some ahead).
+    `document` is the file already read by `read_submission` (a batch reads some ahead).
     """
+    from kamgrade.reader import read_submission
+
     path = Path(path)
     fallback = _student_from_filename(path)
     extra: dict[str, Any] = {}
     try:
         try:
-            doc = document if document is not None else read_document(path, limits)
+            doc = document if document is not None else read_submission(path, limits)
         except UnreadableSubmission as e:
             if e.code != ErrorCode.LEGACY_DOC or not convert_legacy:
                 raise
@@ -371,7 +366,7 @@ def grade_file(
 def _read_converted(path: Path, limits: ReadLimits | None) -> tuple[DocModel, dict[str, Any]]:
     import tempfile
 
-    from kamgrade.reader import convert_legacy
+    from kamgrade.reader import convert_legacy, read_submission
 
     with tempfile.TemporaryDirectory(prefix="kamgrade-doc-") as tmp:
         converted = convert_legacy(path, Path(tmp))
@@ -381,7 +376,7 @@ def _read_converted(path: Path, limits: ReadLimits | None) -> tuple[DocModel, di
                 "es un documento de Word 97-2003 (.doc) y LibreOffice no está instalado para "
                 "convertirlo. Pide al estudiante que lo guarde como .docx.",
             )
-        doc = read_document(converted, limits)
+        doc = read_submission(converted, limits)
     return doc, {
         "converted_from": "legacy_doc",
         "conversion": "soffice --headless --convert-to docx",

@@ -62,12 +62,12 @@ def pre_read(
 
     A file that cannot be read is skipped: its worker reads it again and reports why.
     """
-    from kamgrade.grading import read_document
+    from kamgrade.reader import read_submission
 
     stored = 0
     for index, path in tasks:
         try:
-            into.store(index, read_document(path, limits))
+            into.store(index, read_submission(path, limits))
         except MemoryError:
             return stored  # the worker meets this file with its own memory and reports it
         except Exception:  # unreadable, or too deep to pickle: its worker reads it again

@@ -37,8 +37,8 @@ _CORRUPT = (
 DEFAULT_LIMITS = ReadLimits()
 
 
-def read_submission(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> DocModel:
-    """Read one submission into a `DocModel`.
+def read_submission(path: Path, limits: ReadLimits | None = None) -> DocModel:
+    """Read one submission into a `DocModel` (`limits` None: `DEFAULT_LIMITS`).
 
     >>> doc = read_submission(Path("alumno_07.docx"))          # doctest: +SKIP
     >>> sum(count_words(p.text) for p in doc.iter_paragraphs())  # doctest: +SKIP
@@ -49,7 +49,7 @@ def read_submission(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> DocModel
     corrupt, too_large, unsafe, internal.
     """
     try:
-        return _read(Path(path), limits)
+        return _read(Path(path), DEFAULT_LIMITS if limits is None else limits)
     except UnreadableSubmission:
         raise
     except (
