@@ -127,3 +127,30 @@ def test_a_batch_reads_ahead_during_start_up_and_grades_exactly_as_without(
 def test_only_kamgrade_s_own_grader_is_handed_pre_read_documents() -> None:
     assert batch_mod._takes_pre_read(grade_file)
     assert not batch_mod._takes_pre_read(fake_grade)  # a custom grader has no `document=`
+
+
+def test_ctrl_c_during_start_up_stops_the_pre_reader_and_removes_its_folder(
+    tmp_path: Path, build: Build, kam: LoadedRubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entregas = tmp_path / "entregas"
+    entregas.mkdir()
+    for i in range(3):
+        path, _ = build(kam_report_spec())
+        path.rename(entregas / f"alumno_{i}.docx")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+
+    def interrupted_once_something_was_read() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not list(scratch.glob("kamgrade-ahead-*/*.pickle")):
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_mod, "_warm_up", interrupted_once_something_was_read)
+    outcome = batch_mod.grade_batch([entregas], kam, jobs=2)
+
+    assert outcome.interrupted and outcome.exit_code == 130 and outcome.outcomes == ()
+    assert not list(scratch.glob("kamgrade-ahead-*"))
+    assert not [p for p in multiprocessing.active_children() if p.name == "kamgrade-pre-reader"]
+    assert sorted(p.name for p in entregas.iterdir()) == [f"alumno_{i}.docx" for i in range(3)]
