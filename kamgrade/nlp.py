@@ -48,9 +48,10 @@ class Sentence:
 
 @lru_cache(maxsize=1)
 def _pipeline() -> Language:
-    import spacy
+    from kamgrade.lazy_spacy import import_spacy
 
-    return spacy.blank("es")
+    blank: Language = import_spacy().blank("es")
+    return blank
 
 
 @lru_cache(maxsize=200_000)
