@@ -399,13 +399,26 @@ def _pre_reader_main(
     pre_read(tasks, into, limits)
 
 
+@dataclass(frozen=True, slots=True)
+class _PreReader:
+    """A running pre-reader and the folder it fills."""
+
+    folder: PreReadFolder
+    process: BaseProcess
+
+    def stop(self) -> None:
+        """Stop reading ahead; what it stored stays usable until the folder is removed."""
+        _stop(self.process)
+
+
 @contextlib.contextmanager
 def _reading_ahead(
-    ctx: Any, tasks: Sequence[tuple[int, Submission]], options: _Options
-) -> Iterator[tuple[PreReadFolder, BaseProcess] | None]:
-    """Fork a pre-reader over `tasks` (see kamgrade.preread); yield its folder and process.
+    tasks: Sequence[tuple[int, Submission]], options: _Options
+) -> Iterator[_PreReader | None]:
+    """Fork a pre-reader over `tasks` (see kamgrade.preread); stop it and remove its folder on exit.
 
-    Yields None where no temporary folder can be made: the workers then read every file.
+    Yields None where no temporary folder or process can be made: the workers then read every
+    file themselves.
     """
     try:
         tmp = tempfile.TemporaryDirectory(prefix="kamgrade-ahead-")
@@ -414,7 +427,7 @@ def _reading_ahead(
         return
     with tmp:
         into = PreReadFolder(Path(tmp.name))
-        proc = ctx.Process(
+        proc = _start_context().Process(
             target=_pre_reader_main,
             args=([(i, sub.path) for i, sub in tasks], into, options.limits, options.memory_limit),
             name="kamgrade-pre-reader",
@@ -426,7 +439,7 @@ def _reading_ahead(
             yield None
             return
         try:
-            yield into, proc
+            yield _PreReader(into, proc)
         finally:
             _stop(proc)
 
@@ -730,15 +743,15 @@ def grade_submissions(
             if in_process is None:
                 in_process = len(tasks) == 1
             with contextlib.ExitStack() as stack:
-                ahead = None
+                reader = None
                 if warm_up and not in_process and _takes_pre_read(fn):
-                    ahead = stack.enter_context(_reading_ahead(_start_context(), tasks, options))
-                    if ahead is not None:
-                        options = dataclasses.replace(options, pre_read=ahead[0])
+                    reader = stack.enter_context(_reading_ahead(tasks, options))
+                if reader is not None:
+                    options = dataclasses.replace(options, pre_read=reader.folder)
                 if warm_up:
                     _warm_up()  # in the parent, before forking: workers share the loaded libraries
-                    if ahead is not None:
-                        _stop(ahead[1])  # its core is the workers' now
+                if reader is not None:
+                    reader.stop()  # its core is the workers' now
                 with _fewer_collections():
                     if in_process:
                         for i, sub in tasks:
