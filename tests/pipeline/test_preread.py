@@ -54,13 +54,38 @@ def test_the_pre_reader_skips_what_it_cannot_read(tmp_path: Path, build: Build) 
     assert sorted(p.name for p in folder.folder.iterdir()) == ["1.pickle", "3.pickle"]
 
 
-def test_a_pre_read_document_is_graded_under_the_file_s_name(
-    tmp_path: Path, build: Build, kam: LoadedRubric
-) -> None:
+def _complete_and_without_s3(build: Build) -> tuple[Path, Path]:
+    """The full report, and the same report without section 3 ("sin_s3.docx")."""
     complete, _ = build(kam_report_spec())
     spec = missing_section_spec("s3")
     spec["file"] = "sin_s3.docx"
     partial, _ = build(spec)
+    return complete, partial
+
+
+def _scratch_temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make tempfile create its folders (the pre-reader's among them) under tmp_path/tmp."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    return scratch
+
+
+def _wait_for_a_pre_read(scratch: Path) -> list[str]:
+    """The documents the pre-reader has stored under `scratch`, once there is one (30 s at most)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        stored = [p.name for p in scratch.glob("kamgrade-ahead-*/*.pickle")]
+        if stored:
+            return stored
+        time.sleep(0.01)
+    return []
+
+
+def test_a_pre_read_document_is_graded_under_the_file_s_name(
+    tmp_path: Path, build: Build, kam: LoadedRubric
+) -> None:
+    complete, partial = _complete_and_without_s3(build)
     outcome = grade_file(partial, kam, document=read_submission(complete))
     assert outcome.file == str(partial)
     # What was graded is the document given, not the file read again.
@@ -72,10 +97,7 @@ def test_a_pre_read_document_is_graded_under_the_file_s_name(
 def test_a_worker_takes_the_document_read_ahead_for_its_task(
     tmp_path: Path, build: Build, kam: LoadedRubric
 ) -> None:
-    complete, _ = build(kam_report_spec())
-    spec = missing_section_spec("s3")
-    spec["file"] = "sin_s3.docx"
-    partial, _ = build(spec)
+    complete, partial = _complete_and_without_s3(build)
     folder = PreReadFolder(tmp_path / "ahead")
     folder.folder.mkdir()
     folder.store(7, read_submission(complete))
@@ -100,17 +122,12 @@ def test_a_batch_reads_ahead_during_start_up_and_grades_exactly_as_without(
         path, _ = build(spec)
         path.rename(entregas / f"alumno_{i}.docx")
     (entregas / "alumno_3.docx").write_bytes(b"%PDF-1.4 no es Word")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    scratch = _scratch_temp_dir(tmp_path, monkeypatch)
     seen: list[str] = []
     warm = batch_mod._warm_up
 
     def warm_once_something_was_read() -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not seen:
-            seen.extend(p.name for p in scratch.glob("kamgrade-ahead-*/*.pickle"))
-            time.sleep(0.01)
+        seen.extend(_wait_for_a_pre_read(scratch))
         warm()
 
     monkeypatch.setattr(batch_mod, "_warm_up", warm_once_something_was_read)
@@ -137,14 +154,10 @@ def test_ctrl_c_during_start_up_stops_the_pre_reader_and_removes_its_folder(
     for i in range(3):
         path, _ = build(kam_report_spec())
         path.rename(entregas / f"alumno_{i}.docx")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    scratch = _scratch_temp_dir(tmp_path, monkeypatch)
 
     def interrupted_once_something_was_read() -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not list(scratch.glob("kamgrade-ahead-*/*.pickle")):
-            time.sleep(0.01)
+        assert _wait_for_a_pre_read(scratch), "the pre-reader stored a document"
         raise KeyboardInterrupt
 
     monkeypatch.setattr(batch_mod, "_warm_up", interrupted_once_something_was_read)
