@@ -141,6 +141,11 @@ def _lock_file_message() -> str:
         )
 
 
+def _gradable(sub: Submission) -> bool:
+    """Whether `sub` goes to a grader (not an input error, not a Word lock file)."""
+    return sub.error is None and not _is_lock_file(sub)
+
+
 def _is_lock_file(sub: Submission) -> bool:
     try:
         return sub.path.name.startswith("~$") and sub.path.stat().st_size <= LOCK_FILE_MAX_BYTES
@@ -401,10 +406,11 @@ def _pre_reader_main(
 
 @dataclass(frozen=True, slots=True)
 class _PreReader:
-    """A running pre-reader and the folder it fills."""
+    """A running pre-reader, the folder it fills and the tasks it reads, in order."""
 
     folder: PreReadFolder
     process: BaseProcess
+    tasks: tuple[tuple[int, Path], ...]
 
     def stop(self) -> None:
         """Stop reading ahead; what it stored stays usable until the folder is removed."""
@@ -413,7 +419,7 @@ class _PreReader:
 
 @contextlib.contextmanager
 def _reading_ahead(
-    tasks: Sequence[tuple[int, Submission]], options: _Options
+    tasks: Sequence[tuple[int, Submission]], limits: Any, memory_limit: int | None
 ) -> Iterator[_PreReader | None]:
     """Fork a pre-reader over `tasks` (see kamgrade.preread); stop it and remove its folder on exit.
 
@@ -427,9 +433,10 @@ def _reading_ahead(
         return
     with tmp:
         into = PreReadFolder(Path(tmp.name))
+        paths = tuple((i, sub.path) for i, sub in tasks)
         proc = _start_context().Process(
             target=_pre_reader_main,
-            args=([(i, sub.path) for i, sub in tasks], into, options.limits, options.memory_limit),
+            args=(paths, into, limits, memory_limit),
             name="kamgrade-pre-reader",
             daemon=True,
         )
@@ -439,7 +446,7 @@ def _reading_ahead(
             yield None
             return
         try:
-            yield _PreReader(into, proc)
+            yield _PreReader(into, proc, paths)
         finally:
             _stop(proc)
 
@@ -704,11 +711,13 @@ def grade_submissions(
     templates_dir: Path | None = None,
     in_process: bool | None = None,
     warm_up: bool = True,
+    read_ahead: _PreReader | None = None,
 ) -> BatchOutcome:
     """Grade already-expanded `submissions` (see `grade_batch` for the options).
 
     `warm_up=False` skips loading kamgrade's NLP and reader before the first file (for grade
-    functions that do not use them).
+    functions that do not use them). `read_ahead` is the pre-reader that `collect` started over
+    these same submissions; without one, the batch starts its own when it can use it.
     """
     results: dict[int, SubmissionOutcome] = {}
 
@@ -743,9 +752,16 @@ def grade_submissions(
             if in_process is None:
                 in_process = len(tasks) == 1
             with contextlib.ExitStack() as stack:
-                reader = None
-                if warm_up and not in_process and _takes_pre_read(fn):
-                    reader = stack.enter_context(_reading_ahead(tasks, options))
+                usable = warm_up and not in_process and _takes_pre_read(fn)
+                reader = read_ahead
+                expected = tuple((i, sub.path) for i, sub in tasks)
+                if reader is not None and (not usable or reader.tasks != expected):
+                    reader.stop()
+                    reader = None
+                elif reader is None and usable:
+                    reader = stack.enter_context(
+                        _reading_ahead(tasks, options.limits, options.memory_limit)
+                    )
                 if reader is not None:
                     options = dataclasses.replace(options, pre_read=reader.folder)
                 if warm_up:
@@ -773,6 +789,60 @@ def grade_submissions(
     return BatchOutcome(outcomes, int(exit_code), counts, interrupted, len(submissions))
 
 
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """The submissions found under a batch's inputs, being read ahead (see `collect`)."""
+
+    submissions: tuple[Submission, ...]
+    limits: Any = None
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT
+    interrupted: bool = False  # Ctrl-C while the inputs were expanded
+    pre_reader: _PreReader | None = None
+
+    def grade(self, loaded: LoadedRubric, **options: Any) -> BatchOutcome:
+        """`grade_submissions` over these submissions, with their read limits and pre-reader."""
+        if self.interrupted:
+            return BatchOutcome((), int(ExitCode.INTERRUPTED), BatchCounts(0, 0, 0), True, 0)
+        return grade_submissions(
+            self.submissions,
+            loaded,
+            limits=self.limits,
+            memory_limit=self.memory_limit,
+            read_ahead=self.pre_reader,
+            **options,
+        )
+
+
+@contextlib.contextmanager
+def collect(
+    paths: Iterable[Path | str],
+    *,
+    max_size_mb: float | None = None,
+    memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+    read_ahead: bool = True,
+) -> Iterator[Collected]:
+    """Expand `paths` (files, folders, LMS .zip) and start reading the submissions ahead.
+
+    The pre-reader (kamgrade.preread) starts at once, on the core the caller leaves idle while
+    it loads the rubric; `Collected.grade` hands what it read to the workers. On leaving the
+    block the pre-reader is stopped and extracted zip members are removed.
+    """
+    member_cap = int(max_size_mb * MB) if max_size_mb else ZIP_MAX_MEMBER_BYTES
+    with tempfile.TemporaryDirectory(prefix="kamgrade-") as tmp:
+        try:
+            submissions = tuple(expand_inputs(paths, Path(tmp), max_member_bytes=member_cap))
+        except KeyboardInterrupt:
+            yield Collected((), interrupted=True)
+            return
+        limits = _make_limits(max_size_mb)
+        tasks = [(i, sub) for i, sub in enumerate(submissions) if _gradable(sub)]
+        with contextlib.ExitStack() as stack:
+            reader = None
+            if read_ahead and len(tasks) > 1:  # a single file is graded in-process
+                reader = stack.enter_context(_reading_ahead(tasks, limits, memory_limit))
+            yield Collected(submissions, limits, memory_limit, pre_reader=reader)
+
+
 def grade_batch(
     paths: Iterable[Path | str],
     loaded: LoadedRubric,
@@ -797,25 +867,21 @@ def grade_batch(
     `on_start(submissions)` is called once the inputs are expanded, `on_result(item)` as each
     result arrives (in completion order; `item.feedback` holds the rendered feedback when
     `render_feedback`). Zip members are extracted into a temporary folder removed on return.
+    A caller with work of its own before grading (loading the rubric) uses `collect` instead.
     """
-    member_cap = int(max_size_mb * MB) if max_size_mb else ZIP_MAX_MEMBER_BYTES
-    with tempfile.TemporaryDirectory(prefix="kamgrade-") as tmp:
-        try:
-            submissions = expand_inputs(paths, Path(tmp), max_member_bytes=member_cap)
-        except KeyboardInterrupt:
-            return BatchOutcome((), int(ExitCode.INTERRUPTED), BatchCounts(0, 0, 0), True, 0)
-        if on_start is not None:
-            on_start(submissions)
-        return grade_submissions(
-            submissions,
+    read_ahead = in_process is not True and (grade_fn is None or _takes_pre_read(grade_fn))
+    with collect(
+        paths, max_size_mb=max_size_mb, memory_limit=memory_limit, read_ahead=read_ahead
+    ) as found:
+        if on_start is not None and not found.interrupted:
+            on_start(found.submissions)
+        return found.grade(
             loaded,
             jobs=jobs,
             time_budget=time_budget,
             grade_fn=grade_fn,
             on_result=on_result,
             convert_legacy=convert_legacy,
-            limits=_make_limits(max_size_mb),
-            memory_limit=memory_limit,
             render_feedback=render_feedback,
             templates_dir=templates_dir,
             in_process=in_process,
@@ -826,10 +892,12 @@ __all__ = [
     "BatchCounts",
     "BatchItem",
     "BatchOutcome",
+    "Collected",
     "DEFAULT_MEMORY_LIMIT",
     "DEFAULT_TIME_BUDGET",
     "MB",
     "Submission",
+    "collect",
     "error_outcome",
     "expand_inputs",
     "grade_batch",

@@ -206,18 +206,10 @@ def grade(
     import time
 
     from kamgrade import batch as batch_mod
-    from kamgrade import report
     from kamgrade.errors import KamgradeError
 
-    loaded = _load_rubric_or_exit(ctx, rubric_path)
     write_files = out_dir is not None or not as_json
     out = out_dir if out_dir is not None else Path(DEFAULT_OUT)
-    if write_files:
-        warning = report.rubric_mismatch_warning(out / report.RESULTS_NAME, loaded)
-        if warning:
-            click.echo(warning, err=True)
-    feedback_writer = report.FeedbackWriter(out / report.FEEDBACK_DIR)
-    checkpoint = report.Checkpoint(out, loaded)
     hidden = as_json or quiet or not sys.stderr.isatty()
     stack = contextlib.ExitStack()
     bar: Any = None
@@ -243,20 +235,30 @@ def grade(
 
     started = time.monotonic()
     try:
-        with stack:
-            batch = batch_mod.grade_batch(
-                paths,
-                loaded,
-                jobs=jobs,
-                time_budget=time_budget,
-                on_start=on_start,
-                on_result=on_result,
-                convert_legacy=convert_legacy,
-                max_size_mb=max_size,
-                memory_limit=int(memory_limit * batch_mod.MB),
-                render_feedback=write_files,
-                templates_dir=templates_dir,
-            )
+        memory = int(memory_limit * batch_mod.MB)
+        with batch_mod.collect(paths, max_size_mb=max_size, memory_limit=memory) as found:
+            # The submissions are read ahead on the other core while the rubric loads.
+            from kamgrade import report
+
+            loaded = _load_rubric_or_exit(ctx, rubric_path)
+            feedback_writer = report.FeedbackWriter(out / report.FEEDBACK_DIR)
+            if write_files:
+                warning = report.rubric_mismatch_warning(out / report.RESULTS_NAME, loaded)
+                if warning:
+                    click.echo(warning, err=True)
+            checkpoint = report.Checkpoint(out, loaded)
+            with stack:
+                if not found.interrupted:
+                    on_start(found.submissions)
+                batch = found.grade(
+                    loaded,
+                    jobs=jobs,
+                    time_budget=time_budget,
+                    on_result=on_result,
+                    convert_legacy=convert_legacy,
+                    render_feedback=write_files,
+                    templates_dir=templates_dir,
+                )
     except KamgradeError as e:
         raise click.ClickException(str(e)) from e
     elapsed = time.monotonic() - started

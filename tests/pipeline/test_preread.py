@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from kamgrade import batch as batch_mod
+from kamgrade.cli import cli
 from kamgrade.grading import grade_file
 from kamgrade.inputs import Submission
 from kamgrade.preread import PreReadFolder, pre_read
 from kamgrade.reader import read_submission
 from kamgrade.rubric import LoadedRubric
 from tests.fixtures import kam_report_spec, missing_section_spec, tiny_spec
-from tests.test_batch import fake_grade
+from tests.test_batch import TINY_RUBRIC, fake_grade, write_rubric
 
 Build = Callable[[dict[str, Any]], tuple[Path, dict[str, Any]]]
 
@@ -167,3 +169,89 @@ def test_ctrl_c_during_start_up_stops_the_pre_reader_and_removes_its_folder(
     assert not list(scratch.glob("kamgrade-ahead-*"))
     assert not [p for p in multiprocessing.active_children() if p.name == "kamgrade-pre-reader"]
     assert sorted(p.name for p in entregas.iterdir()) == [f"alumno_{i}.docx" for i in range(3)]
+
+
+def _class_folder(tmp_path: Path, build: Build, name: str, specs: list[dict[str, Any]]) -> Path:
+    """A folder of submissions `alumno_<i>.docx` rendered from `specs`."""
+    folder = tmp_path / name
+    folder.mkdir()
+    for i, spec in enumerate(specs):
+        path, _ = build(spec)
+        path.rename(folder / f"alumno_{i}.docx")
+    return folder
+
+
+def _no_pre_reader_left(scratch: Path) -> bool:
+    return not list(scratch.glob("kamgrade-ahead-*")) and not [
+        p for p in multiprocessing.active_children() if p.name == "kamgrade-pre-reader"
+    ]
+
+
+def test_collect_reads_ahead_while_the_caller_loads_its_rubric(
+    tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kamgrade.rubric import default_rubric_path, load_rubric
+
+    entregas = _class_folder(tmp_path, build, "entregas", [kam_report_spec(), tiny_spec()])
+    scratch = _scratch_temp_dir(tmp_path, monkeypatch)
+    with batch_mod.collect([entregas]) as found:
+        # Nothing of the rubric exists yet, and the first submission is already read.
+        assert _wait_for_a_pre_read(scratch), "the pre-reader stored a document"
+        loaded = load_rubric(default_rubric_path())
+        outcome = found.grade(loaded, jobs=2)
+
+    expected = [grade_file(p, loaded) for p in sorted(entregas.iterdir())]
+    assert [o.to_json() for o in outcome.outcomes] == [e.to_json() for e in expected]
+    assert _no_pre_reader_left(scratch)
+
+
+def test_a_pre_reader_over_other_submissions_is_stopped_and_never_used(
+    tmp_path: Path, build: Build, kam: LoadedRubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Same file names, other documents: a stored document must never stand in for another file.
+    complete = _class_folder(tmp_path, build, "completos", [kam_report_spec()] * 2)
+    partial = _class_folder(tmp_path, build, "sin_s3", [missing_section_spec("s3")] * 3)
+    scratch = _scratch_temp_dir(tmp_path, monkeypatch)
+    with batch_mod.collect([complete]) as ahead, batch_mod.collect([partial]) as found:
+        assert ahead.pre_reader is not None and _wait_for_a_pre_read(scratch)
+        outcome = batch_mod.grade_submissions(
+            found.submissions, kam, jobs=2, read_ahead=ahead.pre_reader
+        )
+        assert not ahead.pre_reader.process.is_alive(), "the mismatched pre-reader is stopped"
+
+    assert [{s.id: s.found for s in o.sections}["s3"] for o in outcome.outcomes] == [False] * 3
+    assert _no_pre_reader_left(scratch)
+
+
+def test_a_custom_grader_gets_no_pre_reader(
+    tmp_path: Path, build: Build, kam: LoadedRubric, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entregas = _class_folder(tmp_path, build, "entregas", [tiny_spec()] * 3)
+    started: list[object] = []
+    reading_ahead = batch_mod._reading_ahead
+
+    def recorded(*args: Any) -> Any:
+        started.append(args)
+        return reading_ahead(*args)
+
+    monkeypatch.setattr(batch_mod, "_reading_ahead", recorded)
+    outcome = batch_mod.grade_batch([entregas], kam, jobs=2, grade_fn=fake_grade)
+    assert outcome.counts.graded == 3 and started == []
+    batch_mod.grade_batch([entregas], kam, jobs=2)
+    assert len(started) == 1, "kamgrade's own grader does read ahead"
+
+
+def test_a_bad_rubric_still_exits_3_and_stops_the_pre_reader(
+    tmp_path: Path, build: Build, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entregas = _class_folder(tmp_path, build, "entregas", [kam_report_spec()] * 3)
+    before = {p.name: p.read_bytes() for p in entregas.iterdir()}
+    rubric = write_rubric(tmp_path, TINY_RUBRIC.replace("weight: 40", "weight: cuarenta"))
+    scratch = _scratch_temp_dir(tmp_path, monkeypatch)
+    result = CliRunner().invoke(
+        cli, ["grade", str(entregas), "--rubric", str(rubric), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 3, result.output
+    assert "weight" in result.stderr
+    assert _no_pre_reader_left(scratch)
+    assert {p.name: p.read_bytes() for p in entregas.iterdir()} == before
