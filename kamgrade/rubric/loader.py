@@ -3,7 +3,8 @@
 Every problem is reported at once, each located as `file:line:col` and worded in Spanish:
 the pydantic error `loc` is walked through ruamel's `.lc` positions (`ecosystem.md`, "Rubric
 YAML"), and the cross-field checks of `kamgrade.rubric.semantics` run on the raw data even when
-some fields are invalid. YAML 1.2 keeps `no` and `sí` as text.
+some fields are invalid. YAML 1.2 keeps `no` and `sí` as text. A file whose exact bytes loaded
+before comes from `kamgrade.rubric.cache` instead, without parsing.
 
     >>> loaded = load_rubric("rubrics/premios_plan.kamgrade.yaml")  # doctest: +SKIP
     >>> loaded.rubric.sections[0].weight, loaded.sha256[:12]         # doctest: +SKIP
@@ -21,12 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from kamgrade.errors import RubricError, RubricProblem
 from kamgrade.outcome import RubricRef
+from kamgrade.rubric import cache
 from kamgrade.rubric.model import SCHEMA_VERSION, Rubric
 from kamgrade.rubric.semantics import Loc, fmt_number, semantic_problems, suggest
 from kamgrade.textnorm import fold
@@ -54,7 +53,11 @@ def load_rubric(path: Path | str) -> LoadedRubric:
     raw, problems = _read(path)
     rubric = None
     if raw is not None:
-        rubric, problems = _validate_text(raw.decode("utf-8-sig"), str(path))
+        rubric = cache.recall(raw)  # the same bytes, validated before (kamgrade.rubric.cache)
+        if rubric is None:
+            rubric, problems = _validate_text(raw.decode("utf-8-sig"), str(path))
+            if rubric is not None:
+                cache.remember(raw, rubric)
     if rubric is None or raw is None:
         raise RubricError(problems)
     return LoadedRubric(rubric=rubric, path=path, sha256=hashlib.sha256(raw).hexdigest())
@@ -148,6 +151,9 @@ _YAML_HINTS = [
 
 
 def _parse(text: str, name: str) -> tuple[Any, list[RubricProblem]]:
+    from ruamel.yaml import YAML  # imported here: a rubric from the cache needs no parser
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     yaml = YAML(typ="rt")  # YAML 1.2: `no`, `sí`, `on` stay strings
     try:
         return yaml.load(text), []
@@ -251,6 +257,8 @@ def _misspelt_keys(errors: list[Any]) -> set[Loc]:
 
 def _position(raw: Any, loc: Loc, *, at_key: bool) -> tuple[int, int]:
     """1-based (line, column) of the value at `loc` (or of its key, for unknown keys)."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     line, col = 0, 0
     node = raw
     for n, seg in enumerate(loc):
