@@ -791,3 +791,60 @@ def test_a_damaged_shell_cache_is_rebuilt_and_an_unwritable_one_ignored(
     blocker.write_text("x", encoding="utf-8")
     _fresh_shell_cache(monkeypatch, blocker / "cache")
     assert markup_to_docx(SHELL_SAMPLE, title="T", author="A") == expected
+
+
+# ----------------------------------------------------------------------------- compiled templates
+
+
+def _fresh_template_cache(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    from kamgrade import feedback
+    from kamgrade.fsutil import CACHE_ENV
+
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    feedback._cached_environment.cache_clear()
+
+
+def _compilations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    import jinja2
+
+    compiled: list[str] = []
+    compile_source = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: Any, name: Any = None, *a: Any, **k: Any) -> Any:
+        compiled.append(str(name))
+        return compile_source(self, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    return compiled
+
+
+def test_compiled_templates_are_reused_from_the_cache_folder_with_the_same_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rubric: Rubric
+) -> None:
+    _fresh_template_cache(monkeypatch, tmp_path / "cache")
+    first = render_feedback(full_outcome(), rubric)
+    assert list((tmp_path / "cache").glob("templates-*-html/*"))
+    assert list((tmp_path / "cache").glob("templates-*-text/*"))
+    _fresh_template_cache(monkeypatch, tmp_path / "cache")
+    compiled = _compilations(monkeypatch)
+    again = render_feedback(full_outcome(), rubric)
+    assert compiled == []  # every template came from the cache
+    assert md(again) == md(first) and html(again) == html(first)
+
+
+def test_an_edited_template_is_compiled_again_and_an_unwritable_cache_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rubric: Rubric
+) -> None:
+    custom = tmp_path / "plantillas"
+    custom.mkdir()
+    template = custom / "feedback.md.j2"
+    template.write_text("Primera: {{ total|num }}\n", encoding="utf-8")
+    _fresh_template_cache(monkeypatch, tmp_path / "cache")
+    assert md(render_feedback(full_outcome(), rubric, custom)) == "Primera: 60\n"
+    template.write_text("Segunda: {{ total|num }}\n", encoding="utf-8")
+    _fresh_template_cache(monkeypatch, tmp_path / "cache")
+    assert md(render_feedback(full_outcome(), rubric, custom)) == "Segunda: 60\n"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    _fresh_template_cache(monkeypatch, blocker / "cache")
+    assert md(render_feedback(full_outcome(), rubric, custom)) == "Segunda: 60\n"
