@@ -162,17 +162,20 @@ def analyse(
 
     `blocks[i]` is recorded as the block index of paragraph i (defaults to i).
     """
+    from spacy.attrs import ORTH
+
     texts = list(paragraphs)
     tokenizer: Any = _pipeline().tokenizer  # spacy.tokenizer.Tokenizer (its stubs say Callable)
+    strings = tokenizer.vocab.strings
     out: list[Sentence] = []
     for i, doc in enumerate(tokenizer.pipe(texts, batch_size=256)):
         block = blocks[i] if blocks is not None else i
         text = texts[i]
-        # One pass over the tokens (spaCy builds a Token object on every access), then the
-        # sentencizer's rule: a sentence ends after ". ! ? …" and the punctuation that follows.
-        # A sentence's text is cut from the paragraph at its first token's offset (the
+        # The token texts in one call (each spaCy Token object costs more than the string), then
+        # the sentencizer's rule: a sentence ends after ". ! ? …" and the punctuation that
+        # follows. A sentence's text is cut from the paragraph at its first token's offset (the
         # tokenizer keeps every character), so white space is never rebuilt token by token.
-        words = [t.text for t in doc]
+        words = [strings[h] for h in doc.to_array(ORTH).tolist()]
         start, offset = 0, 0
         after_end = False
         for k, word in enumerate(words):
