@@ -162,10 +162,10 @@ def analyse(
 
     `blocks[i]` is recorded as the block index of paragraph i (defaults to i).
     """
-    from spacy.attrs import ORTH
-
     texts = list(paragraphs)
     tokenizer: Any = _pipeline().tokenizer  # spacy.tokenizer.Tokenizer (its stubs say Callable)
+    from spacy.attrs import ORTH  # after _pipeline(), which imports spaCy without its CLI
+
     strings = tokenizer.vocab.strings
     out: list[Sentence] = []
     for i, doc in enumerate(tokenizer.pipe(texts, batch_size=256)):

@@ -31,7 +31,8 @@ def test_kamgrade_tokenises_like_plain_spacy_without_loading_its_command_line() 
     lazy = _run(
         f"""
         import json, sys
-        from kamgrade.nlp import _pipeline
+        from kamgrade.nlp import _pipeline, warm_up
+        warm_up()  # how a batch first imports spaCy: analysing a sentence
         tokens = [t.text for t in _pipeline()({SAMPLE!r})]
         cli_libraries = sorted(m for m in ("typer", "weasel", "httpx", "requests") if m in sys.modules)
         import spacy
