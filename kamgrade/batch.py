@@ -47,6 +47,7 @@ from kamgrade.errors import ErrorCode, ExitCode, KamgradeError
 from kamgrade.inputs import MB, ZIP_MAX_MEMBER_BYTES, Submission, expand_inputs
 from kamgrade.outcome import SubmissionOutcome
 from kamgrade.preread import PreReadFolder, pre_read
+from kamgrade.records import pickled_by_fields
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -69,6 +70,7 @@ GradeFn = Callable[..., SubmissionOutcome]
 # Data
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class BatchItem:
     """One graded submission as it streams back from a worker."""

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kamgrade.records import pickled_by_fields
 from kamgrade.results import Message
 
 
@@ -30,6 +31,7 @@ class FigureKind(StrEnum):
     OBJECT = "object"  # embedded OLE objects
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str
@@ -52,6 +54,7 @@ class Paragraph:
         return self.list_level is not None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Cell:
     paragraphs: tuple[Paragraph, ...]
@@ -65,6 +68,7 @@ class Cell:
         return "\n".join(p.text for p in self.paragraphs)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Table:
     rows: tuple[tuple[Cell, ...], ...]
@@ -87,6 +91,7 @@ class Table:
                     yield from nested.iter_paragraphs()
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A picture, SmartArt, chart, shape or embedded object anchored in the body.
@@ -109,6 +114,7 @@ class Figure:
 Block = Paragraph | Table | Figure
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Note:
     """A footnote, endnote or comment; never body text."""
@@ -117,6 +123,7 @@ class Note:
     text: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class DocModel:
     blocks: tuple[Block, ...]

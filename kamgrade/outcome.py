@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamgrade.records import pickled_by_fields
 
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Student:
     name: str | None
@@ -17,6 +20,7 @@ class Student:
     source: str = "none"  # "cover" | "filename" | "lms" | "properties" | "none"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ElementOutcome:
     id: str
@@ -41,6 +45,7 @@ class ElementOutcome:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SectionOutcome:
     id: str
@@ -95,6 +100,7 @@ class SectionOutcome:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class DocumentStats:
     words: int
@@ -113,6 +119,7 @@ class DocumentStats:
         }
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RubricRef:
     id: str
@@ -124,6 +131,7 @@ class RubricRef:
         return {"id": self.id, "version": self.version, "sha256": self.sha256, "path": self.path}
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SubmissionError:
     code: str
@@ -133,6 +141,7 @@ class SubmissionError:
         return {"code": self.code, "message": self.message}
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class SubmissionOutcome:
     file: str

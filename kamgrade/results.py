@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kamgrade.records import pickled_by_fields
+
 
 class Severity(StrEnum):
     INFO = "info"
@@ -12,6 +14,7 @@ class Severity(StrEnum):
     ERROR = "error"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Message:
     code: str  # stable id, e.g. "KG-DOCX-MACROS"
