@@ -1,7 +1,8 @@
 """Submissions read ahead, on the core that a batch's start-up leaves idle.
 
-Before its workers can start, a batch spends about a second on one core importing spaCy and
-warming the pipeline, while the machine's other core waits. The batch forks a pre-reader first:
+Before its workers can start, a batch spends about a second on one core loading the rubric,
+importing spaCy and warming the pipeline, while the machine's other core waits. As soon as the
+inputs are expanded (`kamgrade.batch.collect`), the batch forks a pre-reader:
 it runs the read stage (which needs no spaCy) on the first submissions and leaves each document
 model as a pickle in a private temporary folder. The pre-reader is stopped when the workers
 start; a worker whose submission was pre-read loads it (~0.6 ms) instead of reading the .docx
