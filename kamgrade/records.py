@@ -25,11 +25,13 @@ def _layout(cls: type) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]
     known = _LAYOUTS.get(cls)
     if known is None:
         names = tuple(f.name for f in dataclasses.fields(cls))
-        if len(names) > 1:
-            values: Callable[[Any], tuple[Any, ...]] = operator.attrgetter(*names)
-        else:
-            values = lambda obj: tuple(getattr(obj, name) for name in names)  # noqa: E731
-        known = _LAYOUTS[cls] = (names, values)
+        # attrgetter of several names returns their tuple; of one name, the bare value.
+        get = operator.attrgetter(*names) if len(names) > 1 else None
+
+        def values(obj: Any) -> tuple[Any, ...]:
+            return get(obj) if get is not None else tuple(getattr(obj, n) for n in names)
+
+        known = _LAYOUTS[cls] = (names, get or values)
     return known
 
 

@@ -56,6 +56,22 @@ def test_the_pre_reader_skips_what_it_cannot_read(tmp_path: Path, build: Build) 
     assert sorted(p.name for p in folder.folder.iterdir()) == ["1.pickle", "3.pickle"]
 
 
+def _class_folder(tmp_path: Path, build: Build, name: str, specs: list[dict[str, Any]]) -> Path:
+    """A folder of submissions `alumno_<i>.docx` rendered from `specs`."""
+    folder = tmp_path / name
+    folder.mkdir()
+    for i, spec in enumerate(specs):
+        path, _ = build(spec)
+        path.rename(folder / f"alumno_{i}.docx")
+    return folder
+
+
+def _no_pre_reader_left(scratch: Path) -> bool:
+    return not list(scratch.glob("kamgrade-ahead-*")) and not [
+        p for p in multiprocessing.active_children() if p.name == "kamgrade-pre-reader"
+    ]
+
+
 def _complete_and_without_s3(build: Build) -> tuple[Path, Path]:
     """The full report, and the same report without section 3 ("sin_s3.docx")."""
     complete, _ = build(kam_report_spec())
@@ -118,11 +134,8 @@ def test_a_worker_takes_the_document_read_ahead_for_its_task(
 def test_a_batch_reads_ahead_during_start_up_and_grades_exactly_as_without(
     tmp_path: Path, build: Build, kam: LoadedRubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    entregas = tmp_path / "entregas"
-    entregas.mkdir()
-    for i, spec in enumerate([kam_report_spec(), missing_section_spec("s2"), tiny_spec()]):
-        path, _ = build(spec)
-        path.rename(entregas / f"alumno_{i}.docx")
+    specs = [kam_report_spec(), missing_section_spec("s2"), tiny_spec()]
+    entregas = _class_folder(tmp_path, build, "entregas", specs)
     (entregas / "alumno_3.docx").write_bytes(b"%PDF-1.4 no es Word")
     scratch = _scratch_temp_dir(tmp_path, monkeypatch)
     seen: list[str] = []
@@ -139,8 +152,7 @@ def test_a_batch_reads_ahead_during_start_up_and_grades_exactly_as_without(
     expected = [grade_file(p, kam) for p in sorted(entregas.iterdir())]
     assert [o.to_json() for o in outcome.outcomes] == [e.to_json() for e in expected]
     assert outcome.outcomes[3].error is not None and outcome.outcomes[3].error.code == "pdf"
-    assert not list(scratch.glob("kamgrade-ahead-*")), "the read-ahead folder is removed"
-    assert not [p for p in multiprocessing.active_children() if p.name == "kamgrade-pre-reader"]
+    assert _no_pre_reader_left(scratch), "the read-ahead folder and process are gone"
 
 
 def test_only_kamgrade_s_own_grader_is_handed_pre_read_documents() -> None:
@@ -151,11 +163,7 @@ def test_only_kamgrade_s_own_grader_is_handed_pre_read_documents() -> None:
 def test_ctrl_c_during_start_up_stops_the_pre_reader_and_removes_its_folder(
     tmp_path: Path, build: Build, kam: LoadedRubric, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    entregas = tmp_path / "entregas"
-    entregas.mkdir()
-    for i in range(3):
-        path, _ = build(kam_report_spec())
-        path.rename(entregas / f"alumno_{i}.docx")
+    entregas = _class_folder(tmp_path, build, "entregas", [kam_report_spec()] * 3)
     scratch = _scratch_temp_dir(tmp_path, monkeypatch)
 
     def interrupted_once_something_was_read() -> None:
@@ -166,25 +174,8 @@ def test_ctrl_c_during_start_up_stops_the_pre_reader_and_removes_its_folder(
     outcome = batch_mod.grade_batch([entregas], kam, jobs=2)
 
     assert outcome.interrupted and outcome.exit_code == 130 and outcome.outcomes == ()
-    assert not list(scratch.glob("kamgrade-ahead-*"))
-    assert not [p for p in multiprocessing.active_children() if p.name == "kamgrade-pre-reader"]
+    assert _no_pre_reader_left(scratch)
     assert sorted(p.name for p in entregas.iterdir()) == [f"alumno_{i}.docx" for i in range(3)]
-
-
-def _class_folder(tmp_path: Path, build: Build, name: str, specs: list[dict[str, Any]]) -> Path:
-    """A folder of submissions `alumno_<i>.docx` rendered from `specs`."""
-    folder = tmp_path / name
-    folder.mkdir()
-    for i, spec in enumerate(specs):
-        path, _ = build(spec)
-        path.rename(folder / f"alumno_{i}.docx")
-    return folder
-
-
-def _no_pre_reader_left(scratch: Path) -> bool:
-    return not list(scratch.glob("kamgrade-ahead-*")) and not [
-        p for p in multiprocessing.active_children() if p.name == "kamgrade-pre-reader"
-    ]
 
 
 def test_collect_reads_ahead_while_the_caller_loads_its_rubric(
