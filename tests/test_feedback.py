@@ -757,21 +757,23 @@ def test_the_hand_assembled_docx_zip_is_what_zipfile_writes() -> None:
 SHELL_SAMPLE = "# Retroalimentación\n\n- **Bien:** *«cita»*\n| a | b |\n| 1 | 2 |\n---\nFin."
 
 
-def _fresh_shell_cache(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
-    from kamgrade import wordfile
+def _fresh_cache(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Use `folder` as the cache folder, forgetting the .docx shell and compiled templates held."""
+    from kamgrade import feedback, wordfile
     from kamgrade.fsutil import CACHE_ENV
 
     monkeypatch.setenv(CACHE_ENV, str(folder))
     wordfile._shell.cache_clear()
+    feedback._cached_environment.cache_clear()
 
 
 def test_the_default_shell_is_cached_on_disk_and_gives_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _fresh_shell_cache(monkeypatch, tmp_path / "cache")
+    _fresh_cache(monkeypatch, tmp_path / "cache")
     built = markup_to_docx(SHELL_SAMPLE, title="T", author="A")
     [stored] = list((tmp_path / "cache").glob("feedback-shell-*.marshal"))
-    _fresh_shell_cache(monkeypatch, tmp_path / "cache")
+    _fresh_cache(monkeypatch, tmp_path / "cache")
     from_cache = markup_to_docx(SHELL_SAMPLE, title="T", author="A")
     assert from_cache == built
     assert list((tmp_path / "cache").iterdir()) == [stored]  # read, not rewritten beside it
@@ -780,28 +782,20 @@ def test_the_default_shell_is_cached_on_disk_and_gives_the_same_bytes(
 def test_a_damaged_shell_cache_is_rebuilt_and_an_unwritable_one_ignored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _fresh_shell_cache(monkeypatch, tmp_path / "ok")
+    _fresh_cache(monkeypatch, tmp_path / "ok")
     expected = markup_to_docx(SHELL_SAMPLE, title="T", author="A")
     [stored] = list((tmp_path / "ok").glob("feedback-shell-*.marshal"))
     stored.write_bytes(stored.read_bytes()[:100])  # truncated
-    _fresh_shell_cache(monkeypatch, tmp_path / "ok")
+    _fresh_cache(monkeypatch, tmp_path / "ok")
     assert markup_to_docx(SHELL_SAMPLE, title="T", author="A") == expected
     assert len(stored.read_bytes()) > 100  # written again, whole
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    _fresh_shell_cache(monkeypatch, blocker / "cache")
+    _fresh_cache(monkeypatch, blocker / "cache")
     assert markup_to_docx(SHELL_SAMPLE, title="T", author="A") == expected
 
 
 # ----------------------------------------------------------------------------- compiled templates
-
-
-def _fresh_template_cache(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
-    from kamgrade import feedback
-    from kamgrade.fsutil import CACHE_ENV
-
-    monkeypatch.setenv(CACHE_ENV, str(folder))
-    feedback._cached_environment.cache_clear()
 
 
 def _compilations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -821,11 +815,11 @@ def _compilations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_compiled_templates_are_reused_from_the_cache_folder_with_the_same_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rubric: Rubric
 ) -> None:
-    _fresh_template_cache(monkeypatch, tmp_path / "cache")
+    _fresh_cache(monkeypatch, tmp_path / "cache")
     first = render_feedback(full_outcome(), rubric)
     assert list((tmp_path / "cache").glob("templates-*-html/*"))
     assert list((tmp_path / "cache").glob("templates-*-text/*"))
-    _fresh_template_cache(monkeypatch, tmp_path / "cache")
+    _fresh_cache(monkeypatch, tmp_path / "cache")
     compiled = _compilations(monkeypatch)
     again = render_feedback(full_outcome(), rubric)
     assert compiled == []  # every template came from the cache
@@ -839,12 +833,12 @@ def test_an_edited_template_is_compiled_again_and_an_unwritable_cache_is_ignored
     custom.mkdir()
     template = custom / "feedback.md.j2"
     template.write_text("Primera: {{ total|num }}\n", encoding="utf-8")
-    _fresh_template_cache(monkeypatch, tmp_path / "cache")
+    _fresh_cache(monkeypatch, tmp_path / "cache")
     assert md(render_feedback(full_outcome(), rubric, custom)) == "Primera: 60\n"
     template.write_text("Segunda: {{ total|num }}\n", encoding="utf-8")
-    _fresh_template_cache(monkeypatch, tmp_path / "cache")
+    _fresh_cache(monkeypatch, tmp_path / "cache")
     assert md(render_feedback(full_outcome(), rubric, custom)) == "Segunda: 60\n"
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    _fresh_template_cache(monkeypatch, blocker / "cache")
+    _fresh_cache(monkeypatch, blocker / "cache")
     assert md(render_feedback(full_outcome(), rubric, custom)) == "Segunda: 60\n"
