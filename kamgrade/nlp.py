@@ -167,39 +167,47 @@ def analyse(
     from spacy.attrs import ORTH  # after _pipeline(), which imports spaCy without its CLI
 
     strings = tokenizer.vocab.strings
+    ends = _sentence_end_ids(strings)
     out: list[Sentence] = []
     for i, doc in enumerate(tokenizer.pipe(texts, batch_size=256)):
         block = blocks[i] if blocks is not None else i
         text = texts[i]
-        # The token texts in one call (each spaCy Token object costs more than the string), then
-        # the sentencizer's rule: a sentence ends after ". ! ? …" and the punctuation that
+        # Tokens are handled by their ids in spaCy's string store, one call for the paragraph:
+        # a spaCy Token object, or even the token's string, costs more than a known token's
+        # info. The sentencizer's rule: a sentence ends after ". ! ? …" and the punctuation that
         # follows. A sentence's text is cut from the paragraph at its first token's offset (the
         # tokenizer keeps every character), so white space is never rebuilt token by token.
-        words = [strings[h] for h in doc.to_array(ORTH).tolist()]
+        ids = doc.to_array(ORTH).tolist()
         start, offset = 0, 0
         after_end = False
-        for k, word in enumerate(words):
-            if word in _SENTENCE_END:
+        for k, orth in enumerate(ids):
+            if orth in ends:
                 after_end = True
             elif after_end:
                 cut = doc[k].idx
-                _add_sentence(out, words[start:k], text[offset:cut], block)
+                _add_sentence(out, ids[start:k], strings, text[offset:cut], block)
                 start, offset, after_end = k, cut, False
-        _add_sentence(out, words[start:], text[offset:], block)
+        _add_sentence(out, ids[start:], strings, text[offset:], block)
     return out
 
 
 _SENTENCE_END = frozenset({".", "!", "?", "…", "...", "¡!", "?!", "!?", ".."})
 
 
+@lru_cache(maxsize=1)
+def _sentence_end_ids(strings: Any) -> frozenset[int]:
+    return frozenset(strings[s] for s in _SENTENCE_END)  # a string's id is its hash: no entry
+
+
 _TokenInfo = tuple[str, str, str, bool, bool]  # (folded, lemma, lower, capitalised, word-like)
-# Every token seen, with its info (white space: empty). A plain dict: one look-up per token, as
-# a corpus has a few thousand distinct words; emptied if it ever grows past _MAX_TOKENS.
-_TOKENS: dict[str, _TokenInfo | tuple[()]] = {}
+# Every token seen, by its id in spaCy's string store, with its info (white space: empty). A
+# plain dict: one look-up per token, as a corpus has a few thousand distinct words; emptied if
+# it ever grows past _MAX_TOKENS.
+_TOKENS: dict[int, _TokenInfo | tuple[()]] = {}
 _MAX_TOKENS = 200_000
 
 
-def _new_token(surface: str) -> _TokenInfo | tuple[()]:
+def _new_token(orth: int, surface: str) -> _TokenInfo | tuple[()]:
     info: _TokenInfo | tuple[()] = ()
     if not surface.isspace():
         folded = fold_token(surface)
@@ -213,17 +221,17 @@ def _new_token(surface: str) -> _TokenInfo | tuple[()]:
         )
     if len(_TOKENS) >= _MAX_TOKENS:
         _TOKENS.clear()
-    _TOKENS[surface] = info
+    _TOKENS[orth] = info
     return info
 
 
-def _add_sentence(out: list[Sentence], words: list[str], span: str, block: int) -> None:
+def _add_sentence(out: list[Sentence], ids: list[int], strings: Any, span: str, block: int) -> None:
     known = _TOKENS.get
     infos: list[_TokenInfo] = []
-    for word in words:
-        info = known(word)
+    for orth in ids:
+        info = known(orth)
         if info is None:
-            info = _new_token(word)
+            info = _new_token(orth, strings[orth])
         if info:
             infos.append(info)
     if not infos:
