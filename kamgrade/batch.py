@@ -512,7 +512,10 @@ def _start_context() -> Any:
 class _Worker:
     proc: BaseProcess
     conn: Connection
-    task: tuple[int, Submission] | None = None
+    task: tuple[int, Submission] | None = None  # the file being graded
+    # The next file, already in the worker's pipe: it starts on it as soon as it has sent this
+    # one's result, instead of waiting for the parent to receive that result and answer.
+    queued: tuple[int, Submission] | None = None
     started: float = 0.0
 
 
@@ -571,6 +574,26 @@ class _Pool:
         worker.started = time.monotonic()
         return True
 
+    def _queue_next(self, pending: deque[tuple[int, Submission]]) -> None:
+        """Send each busy worker its next file ahead, while more files wait than there are
+        workers (at the end of the batch, a queued file could wait behind a slow one while
+        another worker sits idle)."""
+        for w in self.workers:
+            if len(pending) <= self.jobs:
+                return
+            if w.task is not None and w.queued is None and w.proc.is_alive():
+                try:
+                    w.conn.send(pending[0])
+                except (OSError, ValueError):
+                    continue
+                w.queued = pending.popleft()
+
+    def _requeue(self, worker: _Worker, pending: deque[tuple[int, Submission]]) -> None:
+        """A worker that stops takes no file with it: its queued file goes back in front."""
+        if worker.queued is not None:
+            pending.appendleft(worker.queued)
+            worker.queued = None
+
     def run(
         self, tasks: Sequence[tuple[int, Submission]], emit: Callable[[BatchItem], None]
     ) -> None:
@@ -583,6 +606,7 @@ class _Pool:
                             pending.popleft()
                         else:
                             self._retire(w, kill=True)
+                self._queue_next(pending)
                 while pending and len(self.workers) < self.jobs:
                     w = self._spawn()
                     task = pending.popleft()
@@ -607,13 +631,14 @@ class _Pool:
                 done: list[BatchItem] = []
                 for w in busy:
                     if w.conn in ready or w.proc.sentinel in ready:
-                        self._collect(w, done.append)
+                        self._collect(w, done.append, pending)
                 # Hand out the next files before writing these results, so workers never wait
                 # for the parent's disk writes.
                 for w in list(self.workers):
                     if w.task is None and pending and w.proc.is_alive():
                         if self._assign(w, pending[0]):
                             pending.popleft()
+                self._queue_next(pending)
                 for item in done:
                     emit(item)
                 if self.budget is not None:
@@ -621,6 +646,7 @@ class _Pool:
                     for w in [w for w in self.workers if w.task is not None]:
                         if now - w.started > self.budget:
                             index, sub = w.task  # type: ignore[misc]
+                            self._requeue(w, pending)
                             self._retire(w, kill=True)
                             msg = _timeout_message(self.budget)
                             emit(
@@ -631,7 +657,12 @@ class _Pool:
         finally:
             self.close()
 
-    def _collect(self, w: _Worker, emit: Callable[[BatchItem], None]) -> None:
+    def _collect(
+        self,
+        w: _Worker,
+        emit: Callable[[BatchItem], None],
+        pending: deque[tuple[int, Submission]],
+    ) -> None:
         assert w.task is not None
         index, sub = w.task
         item: object = None
@@ -644,9 +675,13 @@ class _Pool:
             w.started = time.monotonic()
             return
         if isinstance(item, BatchItem):
-            w.task = None
+            w.task, w.queued = w.queued, None
+            w.started = time.monotonic()  # the worker went on to its queued file, if any
             emit(item)
-            if item.recycle:
+            if item.recycle:  # the worker exits without reading its queued file
+                if w.task is not None:
+                    pending.appendleft(w.task)
+                    w.task = None
                 self._retire(w, kill=False)
             return
         if w.proc.is_alive():
@@ -655,6 +690,7 @@ class _Pool:
             return  # spurious wake-up
         exitcode = w.proc.exitcode
         w.task = None
+        self._requeue(w, pending)
         self._retire(w, kill=True)
         emit(
             BatchItem(

@@ -219,6 +219,53 @@ def test_memory_hungry_files_are_stopped_by_the_worker_cap(
     assert all(o.graded for o in batch.outcomes[2:])
 
 
+@pytest.mark.parametrize(
+    ("marker", "code"),
+    [(b"CRASH", "worker_crashed"), (b"HANG", "timeout"), (b"GROW", "too_large")],
+    ids=["crash", "hang", "memory"],
+)
+def test_the_file_queued_behind_a_failing_one_is_graded_not_blamed(
+    tmp_path: Path, loaded: LoadedRubric, marker: bytes, code: str
+) -> None:
+    # One worker, so the second file is already in its pipe when the first one fails.
+    make_files(tmp_path / "in", {"a.docx": marker, **{f"b{i}.docx": b"ok" for i in range(4)}})
+    batch = grade_batch(
+        [tmp_path / "in"],
+        loaded,
+        jobs=1,
+        grade_fn=fake_grade,
+        time_budget=1.0 if marker == b"HANG" else 30,
+        memory_limit=512 * MB,
+    )
+    names = [Path(o.file).name for o in batch.outcomes]
+    assert names == ["a.docx", "b0.docx", "b1.docx", "b2.docx", "b3.docx"]
+    first = batch.outcomes[0]
+    assert first.error is not None and first.error.code == code, first.error
+    assert all(o.graded for o in batch.outcomes[1:])
+
+
+def test_each_worker_has_its_next_file_queued_until_the_last_few(
+    tmp_path: Path, loaded: LoadedRubric
+) -> None:
+    from kamgrade import batch as batch_mod
+
+    files = make_files(tmp_path / "in", {f"f{i}.docx": b"ok" for i in range(6)})
+    tasks = [(i, batch_mod.Submission(f, f.name)) for i, f in enumerate(files)]
+    options = batch_mod._Options(limits=batch_mod._make_limits(None), warm_up=False)
+    pool = batch_mod._Pool(1, fake_grade, loaded, options, None)
+    queued_at_emit: dict[int, int | None] = {}
+
+    def emit(item: batch_mod.BatchItem) -> None:
+        queued = pool.workers[0].queued if pool.workers else None
+        queued_at_emit[item.index] = queued[0] if queued is not None else None
+
+    pool.run(tasks, emit)
+    # While the worker grades file i + 1, file i + 2 already waits in its pipe; the last files
+    # are handed out one at a time, so that none waits behind a slow one on a busy worker.
+    assert queued_at_emit == {0: 2, 1: 3, 2: 4, 3: None, 4: None, 5: None}
+    assert pool.workers == []
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_ctrl_c_on_a_real_run_exits_130_and_leaves_only_complete_files(
     tmp_path: Path, sig: int
