@@ -537,6 +537,7 @@ class _Pool:
         self.options = options
         self.budget = budget if budget and budget > 0 else None
         self.workers: list[_Worker] = []
+        self.pending: deque[tuple[int, Submission]] = deque()  # files not yet sent to a worker
 
     def _spawn(self) -> _Worker:
         parent_conn, child_conn = self.ctx.Pipe(duplex=True)
@@ -553,6 +554,10 @@ class _Pool:
         return worker
 
     def _retire(self, worker: _Worker, *, kill: bool) -> None:
+        # A worker that stops takes no file with it: its queued file goes back in front.
+        if worker.queued is not None:
+            self.pending.appendleft(worker.queued)
+            worker.queued = None
         if kill and worker.proc.is_alive():
             worker.proc.kill()
         worker.proc.join(timeout=5)
@@ -574,10 +579,11 @@ class _Pool:
         worker.started = time.monotonic()
         return True
 
-    def _queue_next(self, pending: deque[tuple[int, Submission]]) -> None:
+    def _queue_next(self) -> None:
         """Send each busy worker its next file ahead, while more files wait than there are
         workers (at the end of the batch, a queued file could wait behind a slow one while
         another worker sits idle)."""
+        pending = self.pending
         for w in self.workers:
             if len(pending) <= self.jobs:
                 return
@@ -588,16 +594,10 @@ class _Pool:
                     continue
                 w.queued = pending.popleft()
 
-    def _requeue(self, worker: _Worker, pending: deque[tuple[int, Submission]]) -> None:
-        """A worker that stops takes no file with it: its queued file goes back in front."""
-        if worker.queued is not None:
-            pending.appendleft(worker.queued)
-            worker.queued = None
-
     def run(
         self, tasks: Sequence[tuple[int, Submission]], emit: Callable[[BatchItem], None]
     ) -> None:
-        pending = deque(tasks)
+        pending = self.pending = deque(tasks)
         try:
             while pending or any(w.task is not None for w in self.workers):
                 for w in list(self.workers):
@@ -606,7 +606,7 @@ class _Pool:
                             pending.popleft()
                         else:
                             self._retire(w, kill=True)
-                self._queue_next(pending)
+                self._queue_next()
                 while pending and len(self.workers) < self.jobs:
                     w = self._spawn()
                     task = pending.popleft()
@@ -631,14 +631,14 @@ class _Pool:
                 done: list[BatchItem] = []
                 for w in busy:
                     if w.conn in ready or w.proc.sentinel in ready:
-                        self._collect(w, done.append, pending)
+                        self._collect(w, done.append)
                 # Hand out the next files before writing these results, so workers never wait
                 # for the parent's disk writes.
                 for w in list(self.workers):
                     if w.task is None and pending and w.proc.is_alive():
                         if self._assign(w, pending[0]):
                             pending.popleft()
-                self._queue_next(pending)
+                self._queue_next()
                 for item in done:
                     emit(item)
                 if self.budget is not None:
@@ -646,7 +646,6 @@ class _Pool:
                     for w in [w for w in self.workers if w.task is not None]:
                         if now - w.started > self.budget:
                             index, sub = w.task  # type: ignore[misc]
-                            self._requeue(w, pending)
                             self._retire(w, kill=True)
                             msg = _timeout_message(self.budget)
                             emit(
@@ -657,12 +656,7 @@ class _Pool:
         finally:
             self.close()
 
-    def _collect(
-        self,
-        w: _Worker,
-        emit: Callable[[BatchItem], None],
-        pending: deque[tuple[int, Submission]],
-    ) -> None:
+    def _collect(self, w: _Worker, emit: Callable[[BatchItem], None]) -> None:
         assert w.task is not None
         index, sub = w.task
         item: object = None
@@ -675,14 +669,13 @@ class _Pool:
             w.started = time.monotonic()
             return
         if isinstance(item, BatchItem):
-            w.task, w.queued = w.queued, None
-            w.started = time.monotonic()  # the worker went on to its queued file, if any
             emit(item)
             if item.recycle:  # the worker exits without reading its queued file
-                if w.task is not None:
-                    pending.appendleft(w.task)
-                    w.task = None
+                w.task = None
                 self._retire(w, kill=False)
+            else:
+                w.task, w.queued = w.queued, None
+                w.started = time.monotonic()  # the worker went on to its queued file, if any
             return
         if w.proc.is_alive():
             w.proc.join(timeout=0.5)  # the pipe closed: the process is on its way out
@@ -690,7 +683,6 @@ class _Pool:
             return  # spurious wake-up
         exitcode = w.proc.exitcode
         w.task = None
-        self._requeue(w, pending)
         self._retire(w, kill=True)
         emit(
             BatchItem(
