@@ -275,7 +275,10 @@ def _candidates(detector: Detector, scope: Scope) -> set[int] | None:
     if detector.phrases is not None:
         return _sentences_with(scope, [compile_phrase(p) for p in detector.phrases])
     if detector.lemmas is not None:
-        return _sentences_with(scope, [compile_phrase(w) for w in detector.lemmas])
+        if scope.index is None:
+            return None
+        # A lemma is a whole token ("e-commerce"), not a phrase of its parts: the index has it.
+        return {i for w in _wanted_lemmas(detector) for i in scope.index.get(w, ())}
     if detector.number_near is not None:
         return _sentences_with(scope, [compile_phrase(w) for w in detector.number_near.words])
     return None
@@ -291,10 +294,14 @@ def _phrases(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], boo
     return (lambda s: _any_phrase(s, phrases)), f"alguna frase de {_quote(detector.phrases or [])}"
 
 
+def _wanted_lemmas(detector: Detector) -> set[str]:
+    """What a `lemmas` detector accepts as a token or a lemma: each word and its lemma."""
+    words = detector.lemmas or []
+    return {lemma_of_word(w) for w in words} | {fold(w) for w in words}
+
+
 def _lemmas(detector: Detector, scope: Scope) -> tuple[Callable[[Sentence], bool], str]:
-    wanted = {lemma_of_word(w) for w in detector.lemmas or []} | {
-        fold(w) for w in detector.lemmas or []
-    }
+    wanted = _wanted_lemmas(detector)
     return (
         lambda s: any(
             lem in wanted or tok in wanted for tok, lem in zip(s.tokens, s.lemmas, strict=True)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
-from kamgrade.checks.detectors import Scope, evaluate, is_negated
+from kamgrade.checks.detectors import (
+    Scope,
+    build_index,
+    evaluate,
+    is_negated,
+    negated_sentences,
+)
 from kamgrade.model import Cell, Figure, FigureKind, Paragraph, Table
 from kamgrade.nlp import analyse
 from kamgrade.numbers import find_numbers
@@ -211,3 +218,41 @@ def test_find_numbers(tokens, value, percent):
 def test_an_article_is_not_the_number_one():
     assert find_numbers("un porcentaje importante".split()) == []
     assert find_numbers("un cliente".split())[0].value == 1
+
+
+# The sentence index only decides which sentences a detector tries: with it, every detector
+# must find exactly what the plain sentence-by-sentence scan finds.
+_INDEXED_TEXTS = (
+    "Por otro lado, los clientes grandes compran por volumen.",  # "por" and "cliente", apart
+    "El departamento se organiza por cliente y por zona geográfica.",
+    "Trabajamos por clientes clave desde 2019.",
+    "La estructura es geográficamente regional, por regiones.",
+    "No fue posible obtener el organigrama por cliente.",
+    "Cada KAM atiende a 12 clientes; el 35 % de las ventas viene de ellos.",
+    "Entrevisté a dos vendedores de la empresa, Karla Méndez y Luis Ortega.",
+    "Las e-commerce venden por internet.",
+)
+_INDEXED_DETECTORS = (
+    {"phrases": ["por cliente", "por zona", "zona geografica"]},
+    {"phrases": ["por linea de producto", "geografic*", "por region*"]},
+    {"phrases": ["organigrama por cliente"]},
+    {"phrases": ["por cliente"], "allow_negated": True},
+    {"lemmas": ["cliente", "e-commerce", "organigrama"]},
+    {"number_near": {"words": ["clientes por kam", "cliente", "cada kam"], "kind": "count"}},
+    {"number_near": {"words": ["de las ventas", "venta"], "kind": "percent", "window": 3}},
+    {"near": [{"phrases": ["por cliente"]}, {"lemmas": ["vendedor"]}], "window": 2},
+    {"people": {"context": ["entrevistar", "vendedor"], "at_least": 2}},
+)
+
+
+@pytest.mark.parametrize("data", _INDEXED_DETECTORS)
+def test_the_sentence_index_finds_exactly_what_a_full_scan_finds(data):
+    plain = scope(*_INDEXED_TEXTS)
+    index = build_index(plain.sentences)
+    indexed = dataclasses.replace(
+        plain,
+        index=index,
+        negated=negated_sentences(plain.sentences, index, plain.negations),
+    )
+    assert indexed.negated == plain.negated
+    assert evaluate(det(data), indexed) == evaluate(det(data), plain)
