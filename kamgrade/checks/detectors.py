@@ -66,17 +66,24 @@ def build_index(sentences: Sequence[Sentence]) -> Mapping[str, list[int]]:
     return found
 
 
-_SORTED: dict[int, tuple[Mapping[str, Sequence[int]], list[str]]] = {}
+class _IndexMemo:
+    """Look-ups of one section's index that many detectors repeat, computed once."""
+
+    __slots__ = ("index", "keys", "words")
+
+    def __init__(self, index: Mapping[str, Sequence[int]]) -> None:
+        self.index = index
+        self.keys: list[str] | None = None  # the index's words in order, for prefix look-ups
+        self.words: dict[str, frozenset[int]] = {}  # by _Word.key
 
 
-def _sorted_keys(index: Mapping[str, Sequence[int]]) -> list[str]:
-    """The index's words in order (for prefix look-ups), computed once per section."""
-    cached = _SORTED.get(id(index))
-    if cached is None or cached[0] is not index:
-        _SORTED.clear()  # one section at a time: keep the memo small
-        cached = (index, sorted(index))
-        _SORTED[id(index)] = cached
-    return cached[1]
+_MEMO: list[_IndexMemo] = []  # one section at a time: keep the memo small
+
+
+def _memo(index: Mapping[str, Sequence[int]]) -> _IndexMemo:
+    if not _MEMO or _MEMO[0].index is not index:
+        _MEMO[:] = [_IndexMemo(index)]
+    return _MEMO[0]
 
 
 def _sentences_with(scope: Scope, phrases: Sequence[tuple[_Word, ...]]) -> set[int] | None:
@@ -87,33 +94,56 @@ def _sentences_with(scope: Scope, phrases: Sequence[tuple[_Word, ...]]) -> set[i
     out: set[int] = set()
     for phrase in phrases:
         if phrase:
-            out.update(_word_sentences(index, phrase[0]))
+            out.update(_phrase_sentences(index, phrase))
     return out
 
 
-def _word_sentences(index: Mapping[str, Sequence[int]], w: _Word) -> set[int]:
+def _word_sentences(index: Mapping[str, Sequence[int]], w: _Word) -> frozenset[int]:
     """The sentences holding a token or lemma `w` may match (`_may_contain` needs one)."""
+    memo = _memo(index)
+    found = memo.words.get(w.key)
+    if found is not None:
+        return found
     out: set[int] = set()
     if w.prefix:
-        keys = _sorted_keys(index)
+        if memo.keys is None:
+            memo.keys = sorted(index)
+        keys = memo.keys
         k = bisect.bisect_left(keys, w.surface)
         while k < len(keys) and keys[k].startswith(w.surface):
             out.update(index[keys[k]])
             k += 1
-        return out
-    out.update(index.get(w.surface, ()))
-    out.update(index.get(w.lemma, ()))
-    return out
+    else:
+        out.update(index.get(w.surface, ()))
+        out.update(index.get(w.lemma, ()))
+    memo.words[w.key] = found = frozenset(out)
+    return found
+
+
+def _phrase_sentences(
+    index: Mapping[str, Sequence[int]], phrase: tuple[_Word, ...]
+) -> frozenset[int]:
+    """The sentences holding every word of the phrase: the only ones `_may_contain` may accept.
+
+    Most phrases start with a word that is everywhere ("por cliente", "de la empresa"), so
+    testing on the first word alone would try nearly every sentence.
+    """
+    found = _word_sentences(index, phrase[0])
+    for w in phrase[1:]:
+        if not found:
+            break
+        found = found & _word_sentences(index, w)
+    return found
 
 
 def _phrases_by_sentence(
     index: Mapping[str, Sequence[int]], phrases: Sequence[tuple[_Word, ...]]
 ) -> dict[int, list[tuple[_Word, ...]]]:
-    """Sentence -> the phrases (in order) whose first word it holds: the only ones it may match."""
+    """Sentence -> the phrases (in order) whose every word it holds: the only ones it may match."""
     out: dict[int, list[tuple[_Word, ...]]] = {}
     for phrase in phrases:
         if phrase:
-            for i in _word_sentences(index, phrase[0]):
+            for i in _phrase_sentences(index, phrase):
                 out.setdefault(i, []).append(phrase)
     return out
 
@@ -143,6 +173,11 @@ class _Word:
     surface: str  # folded
     lemma: str
     prefix: bool  # ends in "*": matches any token starting with `surface`
+
+    @property
+    def key(self) -> str:
+        """What the word is written as in a rubric (its lemma follows from its surface)."""
+        return self.surface + "*" if self.prefix else self.surface
 
     def matches(self, token: str, lemma: str) -> bool:
         if self.prefix:

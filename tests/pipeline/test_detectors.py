@@ -9,7 +9,9 @@ import pytest
 
 from kamgrade.checks.detectors import (
     Scope,
+    _phrases_by_sentence,
     build_index,
+    compile_phrase,
     evaluate,
     is_negated,
     negated_sentences,
@@ -256,3 +258,23 @@ def test_the_sentence_index_finds_exactly_what_a_full_scan_finds(data):
     )
     assert indexed.negated == plain.negated
     assert evaluate(det(data), indexed) == evaluate(det(data), plain)
+
+
+def test_a_phrase_is_tried_only_on_sentences_holding_every_one_of_its_words():
+    s = scope(*_INDEXED_TEXTS)
+    by_sentence = _phrases_by_sentence(
+        build_index(s.sentences), [compile_phrase("por cliente"), compile_phrase("geografic*")]
+    )
+    # Every sentence but the last holds "por"; only those with "cliente" too may match it.
+    assert {
+        i for i, phrases in by_sentence.items() if compile_phrase("por cliente") in phrases
+    } == {
+        0,
+        1,
+        2,
+        4,
+    }
+    assert {i for i, phrases in by_sentence.items() if compile_phrase("geografic*") in phrases} == {
+        1,
+        3,
+    }
