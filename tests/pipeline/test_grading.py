@@ -234,3 +234,38 @@ def test_a_routine_must_say_how_often(grade):
     )
     assert not element(vague_outcome, "s2.rutina").met
     assert element(concrete_outcome, "s2.rutina").met
+
+
+@pytest.mark.parametrize("example", ["ex01_lala", "ex05_rassini", "ex09_mision", "ex13_totalplay"])
+def test_every_element_finds_the_same_with_and_without_the_sentence_index(
+    example, kam: LoadedRubric, monkeypatch, tmp_path
+):
+    # Grading narrows each detector to the sentences its words are in (kamgrade.checks.detectors
+    # build_index); on full reports, every element of the bundled rubric must find exactly what
+    # a scan of every sentence finds, negated sentences included.
+    import dataclasses
+
+    from kamgrade import grading
+    from kamgrade.checks.detectors import evaluate, is_negated
+    from kamgrade.reader import read_submission
+    from tests.docbuilder import build_docx, load_spec
+    from tests.pipeline.conftest import REPO
+
+    path = tmp_path / f"{example}.docx"
+    path.write_bytes(build_docx(load_spec(REPO / "examples" / "specs" / f"{example}.yaml")).data)
+    seen = []
+
+    def evaluate_and_keep(detector, scope):
+        seen.append((detector, scope))
+        return evaluate(detector, scope)
+
+    monkeypatch.setattr(grading, "evaluate", evaluate_and_keep)
+    grade_document(read_submission(path), kam, path.name)
+    assert len(seen) >= 20 and all(scope.index is not None for _, scope in seen)
+    for detector, scope in seen:
+        negated = frozenset(
+            i for i, s in enumerate(scope.sentences) if is_negated(s, scope.negations)
+        )
+        assert scope.negated == negated
+        plain = dataclasses.replace(scope, index=None)
+        assert evaluate(detector, scope) == evaluate(detector, plain)
