@@ -262,19 +262,12 @@ def test_the_sentence_index_finds_exactly_what_a_full_scan_finds(data):
 
 def test_a_phrase_is_tried_only_on_sentences_holding_every_one_of_its_words():
     s = scope(*_INDEXED_TEXTS)
-    by_sentence = _phrases_by_sentence(
-        build_index(s.sentences), [compile_phrase("por cliente"), compile_phrase("geografic*")]
-    )
+    phrases = {text: compile_phrase(text) for text in ("por cliente", "geografic*")}
+    by_sentence = _phrases_by_sentence(build_index(s.sentences), list(phrases.values()))
+
+    def tried(text: str) -> set[int]:
+        return {i for i, mine in by_sentence.items() if phrases[text] in mine}
+
     # Every sentence but the last holds "por"; only those with "cliente" too may match it.
-    assert {
-        i for i, phrases in by_sentence.items() if compile_phrase("por cliente") in phrases
-    } == {
-        0,
-        1,
-        2,
-        4,
-    }
-    assert {i for i, phrases in by_sentence.items() if compile_phrase("geografic*") in phrases} == {
-        1,
-        3,
-    }
+    assert tried("por cliente") == {0, 1, 2, 4}
+    assert tried("geografic*") == {1, 3}

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
+from kamgrade import grading
+from kamgrade.checks.detectors import evaluate, is_negated
 from kamgrade.grading import grade_document
 from kamgrade.model import DocModel, Figure, FigureKind
+from kamgrade.reader import read_submission
 from kamgrade.rubric import LoadedRubric
 from kamgrade.scoring import length_factor, score_section
 from tests.contract import CONTRACT_KEYS, ELEMENT_KEYS, SECTION_KEYS
+from tests.docbuilder import build_docx, load_spec
 from tests.fixtures import (
     cover_spec,
     heading_form_spec,
@@ -18,6 +24,7 @@ from tests.fixtures import (
     missing_section_spec,
     pasted_prompt_spec,
 )
+from tests.pipeline.conftest import REPO
 
 
 def section(outcome, sid):
@@ -243,14 +250,6 @@ def test_every_element_finds_the_same_with_and_without_the_sentence_index(
     # Grading narrows each detector to the sentences its words are in (kamgrade.checks.detectors
     # build_index); on full reports, every element of the bundled rubric must find exactly what
     # a scan of every sentence finds, negated sentences included.
-    import dataclasses
-
-    from kamgrade import grading
-    from kamgrade.checks.detectors import evaluate, is_negated
-    from kamgrade.reader import read_submission
-    from tests.docbuilder import build_docx, load_spec
-    from tests.pipeline.conftest import REPO
-
     path = tmp_path / f"{example}.docx"
     path.write_bytes(build_docx(load_spec(REPO / "examples" / "specs" / f"{example}.yaml")).data)
     seen = []
